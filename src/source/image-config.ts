@@ -1,0 +1,44 @@
+import { CustomsError } from '../core/errors.js';
+import { ImageConfigFileSchema, type ImageConfigFile, type LayerDescriptor } from '../core/image.js';
+import { sha256Digest } from '../core/digest.js';
+import type { Descriptor } from './manifest.js';
+
+/** Parse and validate a config blob; when its digest is known, the bytes must match it. */
+export function parseImageConfig(bytes: Buffer, expectedDigest?: string): ImageConfigFile {
+  if (expectedDigest !== undefined && expectedDigest.startsWith('sha256:')) {
+    const actual = sha256Digest(bytes);
+    if (actual !== expectedDigest) {
+      throw new CustomsError('DIGEST_MISMATCH', `config digest mismatch: expected ${expectedDigest}, got ${actual}`);
+    }
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new CustomsError('INVALID_MANIFEST', `image config is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = ImageConfigFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new CustomsError('INVALID_MANIFEST', `invalid image config: ${first ? `${first.path.join('.')}: ${first.message}` : 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+/** Pair the manifest's layer descriptors with the config's diff IDs; they must agree in number. */
+export function describeLayers(layers: Array<Pick<Descriptor, 'digest' | 'size' | 'mediaType'>>, config: ImageConfigFile): LayerDescriptor[] {
+  const diffIds = config.rootfs.diff_ids;
+  if (diffIds.length !== layers.length) {
+    throw new CustomsError(
+      'INVALID_MANIFEST',
+      `the manifest lists ${layers.length} layers but the config has ${diffIds.length} diff IDs`,
+    );
+  }
+  return layers.map((layer, index) => ({
+    index,
+    mediaType: layer.mediaType ?? 'application/vnd.oci.image.layer.v1.tar',
+    digest: layer.digest,
+    size: layer.size,
+    diffId: diffIds[index]!,
+  }));
+}
