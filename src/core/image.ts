@@ -106,7 +106,8 @@ export interface ResolvedImage {
 
 /** What a layer holds: a tar stream (as stored, possibly compressed) or a directory already unpacked. */
 export type LayerContent =
-  | { kind: 'tar'; stream: Readable }
+  /** `storedDigestKnown: false` where the source has no digest of the stored bytes (legacy docker-archive); the diff ID is still checked. */
+  | { kind: 'tar'; stream: Readable; storedDigestKnown?: boolean }
   | { kind: 'directory'; root: string };
 
 /** Where images come from: a registry, an archive, a layout, a directory. */

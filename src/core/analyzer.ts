@@ -1,0 +1,37 @@
+import type { Readable } from 'node:stream';
+import type { FileInfo, LayerRef } from './files.js';
+import type { ImageConfigFile } from './image.js';
+import type { AnalysisResult } from './results.js';
+
+/** A file handed to an analyzer: read it whole (small files) or as a stream (large ones). */
+export interface AnalyzerInput {
+  path: string;
+  info: FileInfo;
+  layer: LayerRef;
+  read(): Promise<Buffer>;
+  open(): Readable;
+}
+
+/**
+ * A file analyzer in the spirit of Trivy's fanal and osv-scalibr extractors. `required` decides
+ * from the path and header alone, without I/O, so the walker opens only the files someone wants.
+ * Bump `version` whenever the output for the same input changes: it is part of the layer cache key.
+ */
+export interface FileAnalyzer {
+  readonly name: string;
+  readonly version: number;
+  required(path: string, info: FileInfo): boolean;
+  analyze(input: AnalyzerInput, signal?: AbortSignal): Promise<AnalysisResult[]>;
+}
+
+/** What image analyzers see: the configuration, without touching files. */
+export interface ImageAnalyzerInput {
+  config: ImageConfigFile;
+  layers: LayerRef[];
+}
+
+export interface ImageAnalyzer<Output> {
+  readonly name: string;
+  readonly version: number;
+  analyze(input: ImageAnalyzerInput): Output;
+}

@@ -1,0 +1,14 @@
+/**
+ * What file analyzers report, as a tagged union: each analyzer family adds its own member
+ * rather than writing into one shared result object. Results are stored in the layer cache as
+ * JSON, so members must be plain data.
+ */
+export type AnalysisResult = OsReleaseResult;
+
+/** Facts read from one OS identification file; they are combined across files after the walk. */
+export interface OsReleaseResult {
+  kind: 'os-release';
+  /** Which kind of file this was: os-release, alpine-release, debian_version, redhat-release, ... */
+  source: string;
+  fields: Record<string, string>;
+}

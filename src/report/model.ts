@@ -1,0 +1,102 @@
+import { formatPlatform } from '../core/image.js';
+import type { OsInfo } from '../core/os.js';
+import type { ImageMetadata } from '../analyzers/image/metadata.js';
+import type { ImageScan } from '../engine/scan.js';
+import { maskSecret } from '../core/mask.js';
+
+/**
+ * The stable, documented report (docs/report-format.md). Later scanners add top-level keys
+ * (packages, vulnerabilities, secrets, ...); existing keys keep their meaning, and a change
+ * that breaks a consumer bumps `schemaVersion`.
+ */
+export interface ScanReport {
+  schemaVersion: 1;
+  tool: { name: 'customs'; version: string };
+  createdAt: string;
+  target: string;
+  image: {
+    reference: string;
+    sourceKind: string;
+    manifestDigest: string | null;
+    manifestMediaType: string | null;
+    indexDigest: string | null;
+    configDigest: string | null;
+    platform: string;
+    repoTags: string[];
+    repoDigests: string[];
+    /** Sum of the stored layer sizes (compressed, for registry images), or null when unknown. */
+    size: number | null;
+    uncompressedSize: number;
+    layerCount: number;
+    fileCount: number;
+  };
+  os: OsInfo | null;
+  config: Omit<ImageMetadata, 'history'>;
+  history: ImageMetadata['history'];
+  layers: Array<{
+    index: number;
+    digest: string;
+    diffId: string;
+    mediaType: string;
+    size: number | null;
+    uncompressedSize: number;
+    fileCount: number;
+    createdBy: string | null;
+    cached: boolean;
+  }>;
+  warnings: Array<{ layer: string | null; file: string | null; message: string }>;
+  analyzerFailures: Array<{ analyzer: string; layer: string | null; file: string; message: string }>;
+}
+
+const SECRET_ENV_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)/i;
+
+export function buildReport(scan: ImageScan, target: string, toolVersion: string, now = new Date()): ScanReport {
+  const { image, layers, metadata } = scan;
+  const knownSizes = layers.every((layer) => layer.descriptor.size >= 0);
+  const stepForLayer = new Map(metadata.history.filter((step) => step.layerIndex !== undefined).map((step) => [step.layerIndex!, step.createdBy]));
+  const { history, ...config } = metadata;
+  return {
+    schemaVersion: 1,
+    tool: { name: 'customs', version: toolVersion },
+    createdAt: now.toISOString(),
+    target,
+    image: {
+      reference: image.reference,
+      sourceKind: image.sourceKind,
+      manifestDigest: image.manifestDigest ?? null,
+      manifestMediaType: image.manifestMediaType ?? null,
+      indexDigest: image.indexDigest ?? null,
+      configDigest: image.configDigest ?? null,
+      platform: formatPlatform(image.platform),
+      repoTags: image.repoTags,
+      repoDigests: image.repoDigests,
+      size: knownSizes ? layers.reduce((sum, layer) => sum + layer.descriptor.size, 0) : null,
+      uncompressedSize: layers.reduce((sum, layer) => sum + layer.analysis.uncompressedSize, 0),
+      layerCount: image.sourceKind === 'rootfs' ? 0 : layers.length,
+      fileCount: scan.filesystem.size,
+    },
+    os: scan.os ?? null,
+    // Environment values whose names say they hold secrets are masked: reports get pasted into tickets.
+    config: { ...config, env: config.env.map((variable) => (SECRET_ENV_NAME.test(variable.name) ? { ...variable, value: maskSecret(variable.value) } : variable)) },
+    history,
+    layers: image.sourceKind === 'rootfs'
+      ? []
+      : layers.map(({ descriptor, analysis, cached }) => ({
+          index: descriptor.index,
+          digest: descriptor.digest,
+          diffId: descriptor.diffId,
+          mediaType: descriptor.mediaType,
+          size: descriptor.size >= 0 ? descriptor.size : null,
+          uncompressedSize: analysis.uncompressedSize,
+          fileCount: analysis.files.length,
+          createdBy: stepForLayer.get(descriptor.index) ?? null,
+          cached,
+        })),
+    warnings: layers.flatMap(({ descriptor, analysis }) =>
+      analysis.warnings.map((warning) => ({ layer: descriptor.digest || null, file: warning.file ?? null, message: warning.message })),
+    ),
+    analyzerFailures: layers.flatMap(({ descriptor, analysis }) =>
+      analysis.analyzerFailures.map((failure) => ({ ...failure, layer: descriptor.digest || null })),
+    ),
+  };
+}
