@@ -11,6 +11,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .addCommand(scanCommand());
+  // Subcommands added with addCommand do not inherit these; without them commander exits the process itself.
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  }
   try {
     await program.parseAsync([...argv]);
     const invoked = program.commands.find((command) => command.getOptionValue('exitCode') !== undefined);

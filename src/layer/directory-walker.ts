@@ -41,8 +41,8 @@ export async function walkDirectory(root: string, options: CollectorOptions): Pr
         size: type === 'file' ? stats.size : 0,
         uid: stats.uid,
         gid: stats.gid,
-        linkname: type === 'symlink' ? await readlink(full) : undefined,
       };
+      if (type === 'symlink') info.linkname = await readlink(full);
       if (type === 'file') total += stats.size;
       await collector.add(info, type === 'file' ? { kind: 'disk', path: full } : undefined);
       if (type === 'dir') pending.push(path);

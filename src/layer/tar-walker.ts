@@ -101,16 +101,18 @@ function toFileInfo(header: tar.Header): FileInfo | undefined {
   if (!type) return undefined;
   const path = normalizeEntryPath(header.name);
   if (path === '') return undefined;
-  const linkname = header.linkname ?? undefined;
-  return {
+  const info: FileInfo = {
     path,
     type,
     mode: (header.mode ?? 0) & 0o7777,
     size: type === 'file' ? (header.size ?? 0) : 0,
     uid: header.uid ?? 0,
     gid: header.gid ?? 0,
-    linkname: type === 'hardlink' && linkname !== undefined ? hardlinkTarget(linkname, path) : linkname,
   };
+  // Only links carry a linkname, so cached (JSON) and fresh analyses compare equal.
+  if (type === 'symlink' && header.linkname) info.linkname = header.linkname;
+  if (type === 'hardlink' && header.linkname) info.linkname = hardlinkTarget(header.linkname, path);
+  return info;
 }
 
 function hardlinkTarget(linkname: string, path: string): string {

@@ -5,7 +5,7 @@ import { DirectoryStore } from './archive/directory-store.js';
 import { TarStore } from './archive/tar-store.js';
 import { DockerArchiveSource } from './docker-archive.js';
 import { OciLayoutSource } from './oci-layout.js';
-import { RegistrySource, type RegistrySourceOptions } from './registry/registry-source.js';
+import type { RegistrySourceOptions } from './registry/registry-source.js';
 import { RootfsSource } from './rootfs.js';
 
 export interface OpenSourceOptions {
@@ -43,8 +43,11 @@ export async function openSource(target: string, options: OpenSourceOptions = {}
 
 async function openTransport(target: string, transport: Transport, rest: string, options: OpenSourceOptions): Promise<ImageSource> {
   switch (transport) {
-    case 'registry':
+    case 'registry': {
+      // Loaded on demand: local scans never pay for the HTTP stack.
+      const { RegistrySource } = await import('./registry/registry-source.js');
       return new RegistrySource(rest, { ...options.registry, platform: options.platform });
+    }
     case 'rootfs':
       return new RootfsSource(rest);
     case 'oci': {
