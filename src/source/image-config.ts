@@ -1,5 +1,5 @@
 import { CustomsError } from '../core/errors.js';
-import { ImageConfigFileSchema, type ImageConfigFile, type LayerDescriptor } from '../core/image.js';
+import { formatPlatform, ImageConfigFileSchema, type ImageConfigFile, type LayerDescriptor, type Platform } from '../core/image.js';
 import { sha256Digest } from '../core/digest.js';
 import type { Descriptor } from './manifest.js';
 
@@ -41,4 +41,20 @@ export function describeLayers(layers: Array<Pick<Descriptor, 'digest' | 'size' 
     size: layer.size,
     diffId: diffIds[index]!,
   }));
+}
+
+/**
+ * An index chooses by platform; a single image is what it is, but asking for another platform
+ * explicitly is a mistake to report rather than silently scan the wrong image.
+ */
+export function checkRequestedPlatform(config: ImageConfigFile, requested: Platform | undefined): void {
+  if (requested === undefined || !config.architecture) return;
+  const matches =
+    config.os === requested.os &&
+    config.architecture === requested.architecture &&
+    (requested.variant === undefined || config.variant === undefined || config.variant === requested.variant);
+  if (!matches) {
+    const actual = formatPlatform({ os: config.os, architecture: config.architecture, variant: config.variant });
+    throw new CustomsError('NOT_FOUND', `no image for platform ${formatPlatform(requested)} (the image is ${actual} only)`);
+  }
 }

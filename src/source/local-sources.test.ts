@@ -187,6 +187,11 @@ describe('local image sources', () => {
     await writeFile(configFile, JSON.stringify({ ...config, architecture: 'arm64' }));
     await assert.rejects(scan(`oci:${layout}`), failure('DIGEST_MISMATCH', new RegExp(`^oci:${layout}: file blobs/sha256/${written.configDigest.slice(7)}: blob digest mismatch`)));
 
+    const single = join(dir, 'single-platform');
+    await writeOciLayout(single, { layers: [{ bytes: baseTar, mediaType: 'application/vnd.oci.image.layer.v1.tar' }] });
+    const arm = await openSource(`oci:${single}`, { platform: { os: 'linux', architecture: 'arm64' } });
+    await assert.rejects(arm.resolve(), failure('NOT_FOUND', `oci:${single}: no image for platform linux/arm64 (the image is linux/amd64 only)`));
+
     const two = join(dir, 'two-tags');
     await writeOciLayout(two, { tag: 'a', layers: [{ bytes: baseTar, mediaType: 'application/vnd.oci.image.layer.v1.tar' }] });
     await writeOciLayout(two, { tag: 'b', layers: [{ bytes: topTar, mediaType: 'application/vnd.oci.image.layer.v1.tar' }] });

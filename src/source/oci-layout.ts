@@ -5,7 +5,7 @@ import { DEFAULT_PLATFORM, type ImageSource, type LayerContent, type LayerDescri
 import { sha256Digest } from '../core/digest.js';
 import type { FileStore } from './archive/file-store.js';
 import { MAX_METADATA_SIZE } from './archive/file-store.js';
-import { describeLayers, parseImageConfig } from './image-config.js';
+import { checkRequestedPlatform, describeLayers, parseImageConfig } from './image-config.js';
 import { parseManifest, selectPlatform, type Descriptor } from './manifest.js';
 
 const REF_NAME = 'org.opencontainers.image.ref.name';
@@ -54,6 +54,7 @@ export class OciLayoutSource implements ImageSource {
       manifest = parseManifest(await this.readBlob(descriptor.digest), descriptor.mediaType);
     }
     const config = parseImageConfig(await this.readBlob(manifest.config.digest), manifest.config.digest);
+    if (indexDigest === undefined) checkRequestedPlatform(config, this.options.platform);
     const layers = describeLayers(manifest.layers, config);
     const tag = entry.annotations?.[REF_NAME];
     return {

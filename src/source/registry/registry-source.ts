@@ -4,8 +4,8 @@
  */
 import { Readable } from 'node:stream';
 import { CustomsError, inContext, type ErrorContext } from '../../core/errors.js';
-import { DEFAULT_PLATFORM, formatPlatform, type ImageSource, type LayerContent, type LayerDescriptor, type Platform, type ResolvedImage } from '../../core/image.js';
-import { describeLayers, parseImageConfig } from '../image-config.js';
+import { DEFAULT_PLATFORM, type ImageSource, type LayerContent, type LayerDescriptor, type Platform, type ResolvedImage } from '../../core/image.js';
+import { checkRequestedPlatform, describeLayers, parseImageConfig } from '../image-config.js';
 import { parseManifest, selectPlatform, type Descriptor } from '../manifest.js';
 import { RegistryClient, type RegistryClientOptions, type RegistryTimeouts, type RetryEvent, type RetryOptions } from './client.js';
 import { resolveCredentials, type RegistryCredentials } from './credentials.js';
@@ -99,11 +99,7 @@ export class RegistrySource implements ImageSource {
       if (layer.urls && layer.urls.length > 0) this.foreignUrls.set(layer.digest, layer.urls);
     }
 
-    // An index chooses by platform; a single image is what it is, but asking for another platform explicitly is a mistake to report.
-    if (indexDigest === undefined && this.platform !== undefined && config.architecture && !platformMatches(config, this.platform)) {
-      const actual = formatPlatform({ os: config.os, architecture: config.architecture, variant: config.variant });
-      throw new CustomsError('NOT_FOUND', `no image for platform ${formatPlatform(this.platform)} (the image is ${actual} only)`);
-    }
+    if (indexDigest === undefined) checkRequestedPlatform(config, this.platform);
 
     const repositoryName = formatRepository(this.reference);
     return {
@@ -172,9 +168,4 @@ function withErrorContext(stream: Readable, context: ErrorContext, signal: Abort
     }
   }
   return Readable.from(chunks(), { objectMode: false });
-}
-
-function platformMatches(config: { os: string; architecture: string; variant?: string | undefined }, wanted: Platform): boolean {
-  if (config.os !== wanted.os || config.architecture !== wanted.architecture) return false;
-  return wanted.variant === undefined || config.variant === undefined || config.variant === wanted.variant;
 }
