@@ -1,19 +1,15 @@
 import type { FileAnalyzer } from '../core/analyzer.js';
+import { binaryAnalyzers } from './binary/index.js';
 import { imageMetadataAnalyzer } from './image/metadata.js';
-import { alpineReleaseAnalyzer } from './os/alpine-release.js';
-import { debianVersionAnalyzer } from './os/debian-version.js';
-import { osReleaseAnalyzer } from './os/os-release.js';
-import { redhatReleaseAnalyzer } from './os/redhat-release.js';
+import { languageAnalyzers } from './language/index.js';
+import { osPackageAnalyzers } from './os-packages/index.js';
+import { osAnalyzers } from './os/index.js';
 
 /**
- * Every file analyzer, listed explicitly: a file that is not named here does not run, and
- * index.test.ts fails when an analyzer file exists on disk without a line here.
+ * Every file analyzer, listed explicitly by family (each family's index.ts lists its own): an
+ * analyzer that is not listed does not run, and index.test.ts fails when one exists on disk
+ * without being listed.
  */
-export const fileAnalyzers: readonly FileAnalyzer[] = [
-  osReleaseAnalyzer,
-  alpineReleaseAnalyzer,
-  debianVersionAnalyzer,
-  redhatReleaseAnalyzer,
-];
+export const fileAnalyzers: readonly FileAnalyzer[] = [...osAnalyzers, ...osPackageAnalyzers, ...languageAnalyzers, ...binaryAnalyzers];
 
 export const imageAnalyzers = { metadata: imageMetadataAnalyzer } as const;

@@ -3,7 +3,9 @@
  * rather than writing into one shared result object. Results are stored in the layer cache as
  * JSON, so members must be plain data.
  */
-export type AnalysisResult = OsReleaseResult;
+import type { Ecosystem, PackageRecord } from './package.js';
+
+export type AnalysisResult = OsReleaseResult | PackagesResult;
 
 /** Facts read from one OS identification file; they are combined across files after the walk. */
 export interface OsReleaseResult {
@@ -11,4 +13,11 @@ export interface OsReleaseResult {
   /** Which kind of file this was: os-release, alpine-release, debian_version, redhat-release, ... */
   source: string;
   fields: Record<string, string>;
+}
+
+/** Packages read from one file: an OS package database, a lockfile, a manifest, a binary, an archive. */
+export interface PackagesResult {
+  kind: 'packages';
+  ecosystem: Ecosystem;
+  packages: PackageRecord[];
 }
