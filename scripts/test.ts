@@ -32,6 +32,11 @@ const REQUIRED_PACKAGES = [
   'clamav-daemon',
   'clamav',
   'clamav-testfiles',
+  // Package inventory tests build real package databases and binaries with these.
+  'rpm',
+  'golang-go',
+  'zip',
+  'binutils',
 ];
 
 class StepError extends Error {}
