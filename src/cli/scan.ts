@@ -26,6 +26,7 @@ interface ScanFlags {
   timeout?: number;
   retries?: number;
   quiet?: boolean;
+  listPackages?: boolean;
 }
 
 export function scanCommand(): Command {
@@ -44,6 +45,7 @@ export function scanCommand(): Command {
     .option('--max-layer-size <size>', 'refuse layers whose uncompressed size exceeds this', parseSize, DEFAULT_LIMITS.maxLayerSize)
     .option('--timeout <seconds>', 'give up on the whole scan after this long', parseSeconds)
     .option('--retries <n>', 'registry request retries on 429/5xx and dropped connections', parsePositiveInt)
+    .option('--list-packages', 'list every OS and application package found (table and JSON)')
     .option('-q, --quiet', 'no progress display')
     .action(async (target: string, flags: ScanFlags, command: Command) => {
       command.setOptionValue('exitCode', await runScan(target, flags));
@@ -75,7 +77,7 @@ export async function runScan(target: string, flags: ScanFlags): Promise<number>
       throw error;
     });
     progress.finish();
-    const report = buildReport(scan, target, TOOL_VERSION);
+    const report = buildReport(scan, target, TOOL_VERSION, { includePackages: flags.listPackages === true });
     const text = flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report);
     if (flags.output) await writeFile(flags.output, text);
     else process.stdout.write(text);

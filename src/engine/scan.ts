@@ -15,6 +15,8 @@ import { walkDirectory } from '../layer/directory-walker.js';
 import { FinalFilesystem } from '../layer/filesystem.js';
 import { DEFAULT_LIMITS, type WalkLimits } from '../layer/limits.js';
 import { walkTarLayer } from '../layer/tar-walker.js';
+import { buildInventory } from '../inventory/inventory.js';
+import type { Package } from '../core/package.js';
 
 export type ScanEvent =
   | { type: 'resolved'; image: ResolvedImage }
@@ -44,6 +46,8 @@ export interface ImageScan {
   filesystem: FinalFilesystem;
   os: OsInfo | undefined;
   metadata: ImageMetadata;
+  /** Every OS and application package, sorted by ecosystem, name, version and file. */
+  packages: Package[];
 }
 
 /**
@@ -103,7 +107,8 @@ export async function scanImage(source: ImageSource, options: ScanOptions = {}):
     }
     const layerRefs = image.layers.map((layer) => ({ index: layer.index, diffId: layer.diffId, digest: layer.digest }));
     const metadata = imageAnalyzers.metadata.analyze({ config: image.config, layers: layerRefs });
-    return { image, layers, filesystem, os, metadata };
+    const packages = buildInventory({ filesystem, diffIds: image.layers.map((layer) => layer.diffId), os });
+    return { image, layers, filesystem, os, metadata, packages };
   } finally {
     await rm(tempDir, { recursive: true, force: true });
   }

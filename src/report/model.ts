@@ -3,6 +3,7 @@ import type { OsInfo } from '../core/os.js';
 import type { ImageMetadata } from '../analyzers/image/metadata.js';
 import type { ImageScan } from '../engine/scan.js';
 import { maskSecret } from '../core/mask.js';
+import type { Package } from '../core/package.js';
 
 /**
  * The stable, documented report (docs/report-format.md). Later scanners add top-level keys
@@ -29,8 +30,11 @@ export interface ScanReport {
     uncompressedSize: number;
     layerCount: number;
     fileCount: number;
+    packageCount: number;
   };
   os: OsInfo | null;
+  /** Present with --list-packages: every package, sorted by ecosystem, name, version, file. */
+  packages?: ReportPackage[];
   config: Omit<ImageMetadata, 'history'>;
   history: ImageMetadata['history'];
   layers: Array<{
@@ -48,9 +52,51 @@ export interface ScanReport {
   analyzerFailures: Array<{ analyzer: string; layer: string | null; file: string; message: string }>;
 }
 
+export interface ReportPackage {
+  ecosystem: string;
+  name: string;
+  version: string;
+  purl: string;
+  sourceName: string | null;
+  sourceVersion: string | null;
+  arch: string | null;
+  licenses: string[];
+  dev: boolean;
+  file: string;
+  innerPath: string | null;
+  layer: { index: number; diffId: string };
+  analyzer: string;
+  properties: Record<string, string>;
+}
+
+export interface ReportOptions {
+  includePackages?: boolean;
+  now?: Date;
+}
+
+function toReportPackage(pkg: Package): ReportPackage {
+  return {
+    ecosystem: pkg.ecosystem,
+    name: pkg.name,
+    version: pkg.version,
+    purl: pkg.purl,
+    sourceName: pkg.sourceName ?? null,
+    sourceVersion: pkg.sourceVersion ?? null,
+    arch: pkg.arch ?? null,
+    licenses: pkg.licenses ?? [],
+    dev: pkg.dev === true,
+    file: pkg.file,
+    innerPath: pkg.innerPath ?? null,
+    layer: { index: pkg.layerIndex, diffId: pkg.layerDiffId },
+    analyzer: pkg.analyzer,
+    properties: pkg.properties ?? {},
+  };
+}
+
 const SECRET_ENV_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)/i;
 
-export function buildReport(scan: ImageScan, target: string, toolVersion: string, now = new Date()): ScanReport {
+export function buildReport(scan: ImageScan, target: string, toolVersion: string, options: ReportOptions = {}): ScanReport {
+  const now = options.now ?? new Date();
   const { image, layers, metadata } = scan;
   const knownSizes = layers.every((layer) => layer.descriptor.size >= 0);
   const stepForLayer = new Map(metadata.history.filter((step) => step.layerIndex !== undefined).map((step) => [step.layerIndex!, step.createdBy]));
@@ -74,8 +120,10 @@ export function buildReport(scan: ImageScan, target: string, toolVersion: string
       uncompressedSize: layers.reduce((sum, layer) => sum + layer.analysis.uncompressedSize, 0),
       layerCount: image.sourceKind === 'rootfs' ? 0 : layers.length,
       fileCount: scan.filesystem.size,
+      packageCount: scan.packages.length,
     },
     os: scan.os ?? null,
+    ...(options.includePackages ? { packages: scan.packages.map(toReportPackage) } : {}),
     // Environment values whose names say they hold secrets are masked: reports get pasted into tickets.
     config: { ...config, env: config.env.map((variable) => (SECRET_ENV_NAME.test(variable.name) ? { ...variable, value: maskSecret(variable.value) } : variable)) },
     history,

@@ -20,6 +20,7 @@ export function renderTable(report: ScanReport): string {
   if (image.sourceKind !== 'rootfs') summary.push(['Platform', image.platform]);
   summary.push(['OS', os ? `${os.name} ${os.version}${os.codename ? ` (${os.codename})` : ''}` : 'unknown']);
   summary.push(['Layers', `${image.layerCount} (${sizes.join(', ')}), ${image.fileCount} files`]);
+  summary.push(['Packages', String(image.packageCount)]);
   if (config.created) summary.push(['Created', config.created]);
   lines.push(...columns(summary));
 
@@ -55,6 +56,29 @@ export function renderTable(report: ScanReport): string {
     for (const variable of config.env) rows.push(['Env', `${variable.name}=${variable.value}`]);
     for (const [name, value] of Object.entries(config.labels)) rows.push(['Label', `${name}=${value}`]);
     lines.push(...columns(rows));
+  }
+
+  if (report.packages) {
+    lines.push('', 'PACKAGES');
+    if (report.packages.length === 0) lines.push('(none found)');
+    // Grouped by the file they were read from, as a reader looks for them.
+    const byFile = new Map<string, typeof report.packages>();
+    for (const pkg of report.packages) byFile.set(pkg.file, [...(byFile.get(pkg.file) ?? []), pkg]);
+    for (const [file, packages] of [...byFile.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      lines.push('', `${file} (${packages[0]!.ecosystem})`);
+      lines.push(
+        ...columns([
+          ['NAME', 'VERSION', 'SOURCE', 'LICENSE', 'LAYER'],
+          ...packages.map((pkg) => [
+            pkg.innerPath ? `${pkg.name} (${pkg.innerPath})` : pkg.name + (pkg.dev ? ' (dev)' : ''),
+            pkg.version,
+            pkg.sourceName && (pkg.sourceName !== pkg.name || pkg.sourceVersion !== pkg.version) ? `${pkg.sourceName} ${pkg.sourceVersion ?? ''}`.trim() : '-',
+            truncate(pkg.licenses.join(', ') || '-', 40),
+            String(pkg.layer.index),
+          ]),
+        ]).map((line) => `  ${line}`),
+      );
+    }
   }
 
   if (report.warnings.length > 0 || report.analyzerFailures.length > 0) {
