@@ -22,7 +22,7 @@ export function layerCacheKey(diffId: string, analyzers: readonly FileAnalyzer[]
   const identity = {
     diffId,
     walker: WALKER_VERSION,
-    analyzers: analyzers.map((analyzer) => `${analyzer.name}@${analyzer.version}`).sort(),
+    analyzers: analyzers.map((analyzer) => `${analyzer.name}@${analyzer.version}${analyzer.configDigest ? `#${analyzer.configDigest}` : ''}`).sort(),
     options: Object.fromEntries(Object.entries(options).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex');

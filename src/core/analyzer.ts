@@ -20,6 +20,11 @@ export interface AnalyzerInput {
 export interface FileAnalyzer {
   readonly name: string;
   readonly version: number;
+  /**
+   * A digest of configuration that changes this analyzer's results (user rule files, disabled
+   * rules), for analyzers built from options at run time. Part of the layer cache key.
+   */
+  readonly configDigest?: string | undefined;
   required(path: string, info: FileInfo): boolean;
   analyze(input: AnalyzerInput, signal?: AbortSignal): Promise<AnalysisResult[]>;
 }

@@ -3,9 +3,13 @@
  * rather than writing into one shared result object. Results are stored in the layer cache as
  * JSON, so members must be plain data.
  */
+import type { ConfigFileResult } from '../detectors/baseline/types.js';
+import type { SecretsResult } from '../detectors/secrets/types.js';
 import type { Ecosystem, PackageRecord } from './package.js';
 
-export type AnalysisResult = OsReleaseResult | PackagesResult;
+export type { ConfigFileResult, SecretsResult };
+
+export type AnalysisResult = OsReleaseResult | PackagesResult | SecretsResult | ConfigFileResult;
 
 /** Facts read from one OS identification file; they are combined across files after the walk. */
 export interface OsReleaseResult {
