@@ -3,22 +3,19 @@
  * BENCHMARKS.md with the machine and the date. Each figure is the median of five runs of the
  * real CLI (a fresh process each time, so start-up is included, as a user would see it).
  *
- *   npm run bench                 all scenarios
+ *   npm run bench                 all scenarios, then the package inventory comparison (bench/inventory.ts)
  *   npm run bench -- --runs 9     more runs per scenario
+ *   npm run bench:inventory       only the package inventory comparison
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ensureFixtures } from '../test/support/fixtures.js';
 import { ensureBuilt } from '../test/support/cli.js';
 import { pushWithSkopeo, startRegistry } from '../test/support/registry.js';
-
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(REPO_ROOT, 'bin', 'customs.js');
-const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+import { CLI, machine, median, REPO_ROOT, RUNS, today, writeSection } from './common.js';
+import { runInventoryBench } from './inventory.js';
 
 interface Sample {
   seconds: number;
@@ -40,12 +37,6 @@ function runScan(args: string[]): Sample {
   return { seconds, peakRssBytes };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
 interface Row {
   scenario: string;
   median: number;
@@ -61,11 +52,6 @@ function measure(scenario: string, prepare: () => string[], runs = RUNS): Row {
   const row = { scenario, median: median(seconds), min: Math.min(...seconds), max: Math.max(...seconds), peakRss: Math.max(...samples.map((s) => s.peakRssBytes)) };
   console.log(`${scenario}: median ${row.median.toFixed(3)} s (min ${row.min.toFixed(3)}, max ${row.max.toFixed(3)}), peak RSS ${(row.peakRss / 2 ** 20).toFixed(0)} MiB`);
   return row;
-}
-
-function machine(): string {
-  const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  return `${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}`;
 }
 
 async function main(): Promise<void> {
@@ -102,7 +88,7 @@ async function main(): Promise<void> {
   const section = [
     '## Image scan: Debian bookworm minbase test image',
     '',
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.`,
+    `Measured ${today()} on ${machine()}.`,
     `Image: the debian-layered test fixture (${image.layers.length} layers, ${(stored / 2 ** 20).toFixed(1)} MiB stored, ${fixtures.debianLayered.finalFiles.length} files). ` +
       `Each figure is over ${RUNS} runs of \`customs scan --format json\` in a fresh process; peak RSS is the largest of the runs. Reproduce: \`npm run bench\`.`,
     '',
@@ -114,15 +100,6 @@ async function main(): Promise<void> {
   writeSection('## Image scan:', section);
 }
 
-/** Replace this benchmark's section of BENCHMARKS.md, keeping the others. */
-function writeSection(heading: string, section: string): void {
-  const file = join(REPO_ROOT, 'BENCHMARKS.md');
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nWritten by `npm run bench`; each section names its machine and date.\n\n';
-  const parts = current.split(/(?=^## )/m);
-  const kept = parts.filter((part) => !part.startsWith(heading));
-  const next = [...kept, section].join('').replace(/\n*$/, '\n');
-  writeFileSync(file, next.replace(/([^\n])\n(## )/g, '$1\n\n$2'));
-  console.log(`wrote ${file}`);
-}
-
 await main();
+// The package inventory comparison (bench/inventory.ts) is part of `npm run bench` too.
+await runInventoryBench();
