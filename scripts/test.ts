@@ -37,6 +37,7 @@ const REQUIRED_PACKAGES = [
   'golang-go',
   'zip',
   'binutils',
+  'gcc',
 ];
 
 class StepError extends Error {}
