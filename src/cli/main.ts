@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CustomsError } from '../core/errors.js';
+import { dbCommand } from './db.js';
 import { sbomCommand } from './sbom.js';
 import { scanCommand } from './scan.js';
 import { TOOL_VERSION } from './version.js';
@@ -12,7 +13,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .addCommand(scanCommand())
-    .addCommand(sbomCommand());
+    .addCommand(sbomCommand())
+    .addCommand(dbCommand());
   // Subcommands added with addCommand do not inherit these; without them commander exits the process itself.
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeErr: (text) => process.stderr.write(text) });

@@ -1,5 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { fileAnalyzers } from '../analyzers/index.js';
+import type { FileAnalyzer } from '../core/analyzer.js';
 import { DirectoryLayerCache, defaultCacheDir, noCache } from '../cache/layer-cache.js';
 import { CustomsError } from '../core/errors.js';
 import { parsePlatform, type Platform } from '../core/image.js';
@@ -49,7 +51,7 @@ export function addQuietOption(command: Command): Command {
  * Open the target, scan it with the progress line and the timeout the flags ask for, hand the
  * scan to `use`, and close the source whatever happens.
  */
-export async function withImageScan<T>(target: string, flags: SourceFlags, use: (scan: ImageScan) => Promise<T>): Promise<T> {
+export async function withImageScan<T>(target: string, flags: SourceFlags, use: (scan: ImageScan) => Promise<T>, extraAnalyzers: readonly FileAnalyzer[] = []): Promise<T> {
   let platform: Platform | undefined;
   try {
     platform = flags.platform ? parsePlatform(flags.platform) : undefined;
@@ -65,6 +67,7 @@ export async function withImageScan<T>(target: string, flags: SourceFlags, use: 
   });
   try {
     const scan = await scanImage(source, {
+      analyzers: [...fileAnalyzers, ...extraAnalyzers],
       cache: flags.cache ? new DirectoryLayerCache(flags.cacheDir ?? defaultCacheDir()) : noCache,
       limits: { maxFileSize: flags.maxFileSize, maxLayerSize: flags.maxLayerSize },
       onEvent: progress.handle,

@@ -4,6 +4,8 @@ import type { ImageMetadata } from '../analyzers/image/metadata.js';
 import type { ImageScan } from '../engine/scan.js';
 import { maskSecret } from '../core/mask.js';
 import type { Package } from '../core/package.js';
+import { SEVERITIES, type RiskFinding, type Severity } from '../core/finding.js';
+import type { VulnerabilityFinding } from '../core/vulnerability.js';
 
 /**
  * The stable, documented report (docs/report-format.md). Later scanners add top-level keys
@@ -48,6 +50,16 @@ export interface ScanReport {
     createdBy: string | null;
     cached: boolean;
   }>;
+  /** Which scanners ran (`--scanners`); a finding section is present only when its scanner ran. */
+  scanners: string[];
+  /** Finding counts by severity per section, after filters. */
+  summary: Record<string, Record<Severity, number>>;
+  vulnerabilities?: VulnerabilityFinding[];
+  secrets?: RiskFinding[];
+  baseline?: RiskFinding[];
+  /** Risky build commands found in the image history (scanner "history"). */
+  buildCommands?: RiskFinding[];
+  database?: { path: string; builtAt: string };
   warnings: Array<{ layer: string | null; file: string | null; message: string }>;
   analyzerFailures: Array<{ analyzer: string; layer: string | null; file: string; message: string }>;
 }
@@ -69,9 +81,27 @@ export interface ReportPackage {
   properties: Record<string, string>;
 }
 
+export interface ReportFindings {
+  scanners: readonly string[];
+  vulnerabilities?: VulnerabilityFinding[] | undefined;
+  secrets?: RiskFinding[] | undefined;
+  baseline?: RiskFinding[] | undefined;
+  buildCommands?: RiskFinding[] | undefined;
+  database?: { path: string; builtAt: string } | undefined;
+  /** Warnings of the finding stages (stale database, unreadable versions). */
+  warnings?: string[] | undefined;
+}
+
 export interface ReportOptions {
   includePackages?: boolean;
   now?: Date;
+  findings?: ReportFindings | undefined;
+}
+
+function countBySeverity(findings: ReadonlyArray<{ severity: Severity }>): Record<Severity, number> {
+  const counts = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
+  for (const finding of findings) counts[finding.severity]++;
+  return counts;
 }
 
 function toReportPackage(pkg: Package): ReportPackage {
@@ -140,9 +170,24 @@ export function buildReport(scan: ImageScan, target: string, toolVersion: string
           createdBy: stepForLayer.get(descriptor.index) ?? null,
           cached,
         })),
-    warnings: layers.flatMap(({ descriptor, analysis }) =>
-      analysis.warnings.map((warning) => ({ layer: descriptor.digest || null, file: warning.file ?? null, message: warning.message })),
+    scanners: [...(options.findings?.scanners ?? [])],
+    summary: Object.fromEntries(
+      (['vulnerabilities', 'secrets', 'baseline', 'buildCommands'] as const).flatMap((section) => {
+        const list = options.findings?.[section];
+        return list ? [[section, countBySeverity(list)]] : [];
+      }),
     ),
+    ...(options.findings?.vulnerabilities ? { vulnerabilities: options.findings.vulnerabilities } : {}),
+    ...(options.findings?.secrets ? { secrets: options.findings.secrets } : {}),
+    ...(options.findings?.baseline ? { baseline: options.findings.baseline } : {}),
+    ...(options.findings?.buildCommands ? { buildCommands: options.findings.buildCommands } : {}),
+    ...(options.findings?.database ? { database: options.findings.database } : {}),
+    warnings: [
+      ...layers.flatMap(({ descriptor, analysis }) =>
+        analysis.warnings.map((warning) => ({ layer: descriptor.digest || null, file: warning.file ?? null, message: warning.message })),
+      ),
+      ...(options.findings?.warnings ?? []).map((message) => ({ layer: null, file: null, message })),
+    ],
     analyzerFailures: layers.flatMap(({ descriptor, analysis }) =>
       analysis.analyzerFailures.map((failure) => ({ ...failure, layer: descriptor.digest || null })),
     ),

@@ -81,6 +81,60 @@ export function renderTable(report: ScanReport): string {
     }
   }
 
+  if (report.vulnerabilities) {
+    lines.push('', `VULNERABILITIES (${summaryLine(report.summary.vulnerabilities)})`);
+    if (report.database) lines.push(`database built ${report.database.builtAt}`);
+    if (report.vulnerabilities.length === 0) lines.push('(none found)');
+    const byFile = new Map<string, typeof report.vulnerabilities>();
+    for (const finding of report.vulnerabilities) byFile.set(finding.package.file, [...(byFile.get(finding.package.file) ?? []), finding]);
+    for (const [file, findings] of [...byFile.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      lines.push('', `${file} (${findings[0]!.package.ecosystem})`);
+      lines.push(
+        ...columns([
+          ['PACKAGE', 'INSTALLED', 'VULNERABILITY', 'SEVERITY', 'STATUS', 'FIXED IN', 'TITLE'],
+          ...findings.map((finding) => [
+            finding.package.innerPath ? `${finding.package.name} (${finding.package.innerPath})` : finding.package.name,
+            finding.installedVersion,
+            finding.id,
+            finding.score !== undefined ? `${finding.severity} ${finding.score.toFixed(1)}` : finding.severity,
+            finding.status === 'fixed' ? 'fixed' : 'no fix yet',
+            finding.fixedVersions.join(', ') || '-',
+            truncate(finding.title, 60),
+          ]),
+        ]).map((line) => `  ${line}`),
+      );
+    }
+  }
+
+  const riskSection = (heading: string, findings: ScanReport['secrets'], summary: Record<string, number> | undefined): void => {
+    if (!findings) return;
+    lines.push('', `${heading} (${summaryLine(summary)})`);
+    if (findings.length === 0) {
+      lines.push('(none found)');
+      return;
+    }
+    lines.push(
+      ...columns([
+        ['SEVERITY', 'ID', 'WHERE', 'LAYER', 'TITLE', 'EVIDENCE'],
+        ...findings.map((finding) => [
+          finding.severity,
+          finding.id,
+          finding.location.file
+            ? `${finding.location.file}${finding.location.line ? `:${finding.location.line}` : ''}`
+            : finding.location.historyIndex !== undefined
+              ? `history step ${finding.location.historyIndex}`
+              : '-',
+          finding.location.layerIndex !== undefined ? String(finding.location.layerIndex) : '-',
+          truncate(finding.title, 60),
+          truncate(finding.evidence ?? '', 60) || '-',
+        ]),
+      ]),
+    );
+  };
+  riskSection('SECRETS', report.secrets, report.summary.secrets);
+  riskSection('BASELINE', report.baseline, report.summary.baseline);
+  riskSection('BUILD COMMANDS', report.buildCommands, report.summary.buildCommands);
+
   if (report.warnings.length > 0 || report.analyzerFailures.length > 0) {
     lines.push('', 'WARNINGS');
     for (const warning of report.warnings) {
@@ -91,4 +145,11 @@ export function renderTable(report: ScanReport): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+function summaryLine(counts: Record<string, number> | undefined): string {
+  if (!counts) return '';
+  const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
+  const parts = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'].filter((severity) => (counts[severity] ?? 0) > 0).map((severity) => `${severity} ${counts[severity]}`);
+  return `total ${total}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
 }

@@ -31,7 +31,8 @@ after(async () => {
 });
 
 async function scanJson(args: string[]): Promise<ScanReport> {
-  const result = await runCli(['scan', ...args, '--format', 'json']);
+  // These tests are about registries; vulnerability matching has its own tests with a database.
+  const result = await runCli(['scan', ...args, '--scanners', 'secret,baseline,history', '--format', 'json']);
   assert.equal(result.status, 0, result.stderr);
   return JSON.parse(result.stdout) as ScanReport;
 }
@@ -78,7 +79,7 @@ describe('customs scan of registry images (real docker-registry)', () => {
     const arm64 = await scanJson([`${open.host}/customs/multi:1`, '--insecure', '--no-cache', '--platform', 'linux/arm64']);
     assert.equal(arm64.image.platform, 'linux/arm64/v8');
     assert.equal(arm64.image.manifestDigest, multi.manifests[1]!.manifestDigest);
-    const missing = await runCli(['scan', `${open.host}/customs/multi:1`, '--insecure', '--platform', 'linux/riscv64']);
+    const missing = await runCli(['scan', `${open.host}/customs/multi:1`, '--scanners', 'baseline', '--insecure', '--platform', 'linux/riscv64']);
     assert.equal(missing.status, 1);
     assert.equal(missing.stderr, `customs: error: ${open.host}/customs/multi:1: no image for platform linux/riscv64 (available: linux/amd64, linux/arm64/v8)\n`);
   });
@@ -88,24 +89,24 @@ describe('customs scan of registry images (real docker-registry)', () => {
     const reference = `${token.host}/private/debian:layered`;
     const withFlags = await scanJson([reference, '--insecure', '--no-cache', '--username', token.username!, '--password', token.password!]);
     assert.equal(withFlags.image.manifestDigest, image.manifestDigest);
-    const fromEnv = await runCli(['scan', reference, '--insecure', '--no-cache', '--format', 'json'], {
+    const fromEnv = await runCli(['scan', reference, '--scanners', 'baseline', '--insecure', '--no-cache', '--format', 'json'], {
       CUSTOMS_REGISTRY_USERNAME: token.username!,
       CUSTOMS_REGISTRY_PASSWORD: token.password!,
     });
     assert.equal(fromEnv.status, 0, fromEnv.stderr);
-    const anonymous = await runCli(['scan', reference, '--insecure', '--no-cache'], { DOCKER_CONFIG: work });
+    const anonymous = await runCli(['scan', reference, '--scanners', 'baseline', '--insecure', '--no-cache'], { DOCKER_CONFIG: work });
     assert.equal(anonymous.status, 1);
     assert.match(anonymous.stderr, new RegExp(`^customs: error: ${reference}: .*(401|unauthorized|UNAUTHORIZED|credentials)`, 'i'));
-    const wrong = await runCli(['scan', reference, '--insecure', '--no-cache', '--username', token.username!, '--password', 'wrong'], { DOCKER_CONFIG: work });
+    const wrong = await runCli(['scan', reference, '--scanners', 'baseline', '--insecure', '--no-cache', '--username', token.username!, '--password', 'wrong'], { DOCKER_CONFIG: work });
     assert.equal(wrong.status, 1);
     assert.match(wrong.stderr, /^customs: error: .*/);
   });
 
   it('fails clearly on an unknown tag and an unknown repository', async () => {
-    const tagMissing = await runCli(['scan', `${open.host}/customs/debian:nope`, '--insecure']);
+    const tagMissing = await runCli(['scan', `${open.host}/customs/debian:nope`, '--scanners', 'baseline', '--insecure']);
     assert.equal(tagMissing.status, 1);
     assert.match(tagMissing.stderr, new RegExp(`^customs: error: ${open.host}/customs/debian:nope: .*not found`));
-    const repoMissing = await runCli(['scan', `${open.host}/nobody/here:1`, '--insecure']);
+    const repoMissing = await runCli(['scan', `${open.host}/nobody/here:1`, '--scanners', 'baseline', '--insecure']);
     assert.equal(repoMissing.status, 1);
     assert.match(repoMissing.stderr, new RegExp(`^customs: error: ${open.host}/nobody/here:1: `));
   });
