@@ -25,6 +25,7 @@ interface ScanFlags extends SourceFlags {
   dbMaxAge: number;
   secretRules?: string;
   disableCategory?: string[];
+  disableRule?: string[];
   checks?: string[];
 }
 
@@ -59,6 +60,7 @@ export function scanCommand(): Command {
     .option('--db-max-age <days>', 'warn when the vulnerability database is older than this many days', parsePositiveInt, 7)
     .option('--secret-rules <file>', 'a YAML file of extra secret rules')
     .option('--disable-category <list>', 'secret rule categories to turn off, comma-separated', collect)
+    .option('--disable-rule <list>', 'secret rules to turn off, by id, comma-separated', collect)
     .option('--checks <list>', 'baseline checks and build-command rules to run, by id, comma-separated (default: those on by default)', collect);
   addSourceOptions(command).option('--list-packages', 'list every OS and application package found (table and JSON)');
   return addQuietOption(command).action(async (target: string, flags: ScanFlags, self: Command) => {
@@ -70,7 +72,7 @@ export async function runScan(target: string, flags: ScanFlags): Promise<number>
   const scanners = new Set(flags.scanners);
   const detectors = createDetectors({
     scanners,
-    secrets: { rulesFile: flags.secretRules, disabledCategories: flags.disableCategory },
+    secrets: { rulesFile: flags.secretRules, disabledCategories: flags.disableCategory, disabledRules: flags.disableRule },
     enabledChecks: flags.checks ? new Set(flags.checks) : undefined,
   });
   // Fail before pulling anything when the database the scan needs is not there.

@@ -13,7 +13,8 @@ import { APPLICATION_ECOSYSTEMS, osEcosystems } from './ecosystems.js';
 /** What matching needs of the database: lookups by (ecosystem base, name) and records by id. */
 export interface VulnerabilitySource {
   ecosystems(): string[];
-  affectedFor(ecosystemBase: string, name: string): AffectedEntry[];
+  /** `ecosystems` (full strings such as "Debian:12") narrows the lookup inside the index. */
+  affectedFor(ecosystemBase: string, name: string, ecosystems?: string[]): AffectedEntry[];
   vulnerabilities(ids: readonly string[]): Map<string, Vulnerability>;
 }
 
@@ -37,11 +38,13 @@ interface Hit {
 export function matchVulnerabilities(packages: readonly Package[], os: OsInfo | undefined, db: VulnerabilitySource): MatchResult {
   const distroEcosystems = new Set(os ? osEcosystems(os, db.ecosystems()) : []);
   const lookupCache = new Map<string, AffectedEntry[]>();
-  const lookup = (base: string, name: string): AffectedEntry[] => {
+  // Distro lookups are narrowed to the image's own release streams: other releases' rows are never read.
+  const releaseStreams = [...distroEcosystems];
+  const lookup = (base: string, name: string, ecosystems?: string[]): AffectedEntry[] => {
     const key = `${base}\u0000${name}`;
     let entries = lookupCache.get(key);
     if (!entries) {
-      entries = db.affectedFor(base, normalizePackageName(base, name));
+      entries = db.affectedFor(base, normalizePackageName(base, name), ecosystems);
       lookupCache.set(key, entries);
     }
     return entries;
@@ -50,7 +53,7 @@ export function matchVulnerabilities(packages: readonly Package[], os: OsInfo | 
   const skipped: MatchResult['skipped'] = [];
   const hitsByPackage: Array<{ pkg: Package; hits: Hit[] }> = [];
   for (const pkg of packages) {
-    const candidates = candidateEntries(pkg, distroEcosystems, lookup);
+    const candidates = candidateEntries(pkg, distroEcosystems, (base, name) => lookup(base, name, OS_ECOSYSTEMS.has(pkg.ecosystem) ? releaseStreams.filter((ecosystem) => ecosystem.startsWith(`${base}:`) || ecosystem === base) : undefined));
     if (candidates.length === 0) continue;
     const version = comparableVersion(pkg);
     if (version === undefined) continue;

@@ -83,5 +83,8 @@ describe('risk scanners, end to end', () => {
     // With the cloud rules off, the generic .env rule still catches the secret by its variable name.
     assert.deepEqual(report.secrets!.map((f) => [f.id, f.location.line]), [['dotenv-secret', 3]]);
     assert.deepEqual(report.baseline!.map((f) => f.id), ['CIS-DI-0006']);
+    const oneRuleOff = await runCli(['scan', `oci:${layout}:v1`, '--scanners', 'secret', '--disable-rule', 'aws-secret-access-key', '--format', 'json', '--no-cache']);
+    // The secret key's own rule is off; the .env rule still reports the value by its variable name.
+    assert.deepEqual((JSON.parse(oneRuleOff.stdout) as ScanReport).secrets!.map((f) => f.id), ['aws-access-key-id', 'dotenv-secret']);
   });
 });

@@ -179,6 +179,12 @@ describe('vulnerability findings, end to end', () => {
     assert.equal(log.runs[0]!.tool.driver.rules[0]!.properties['security-severity'], '10.0');
   });
 
+  it('warns when the database is older than --db-max-age', async () => {
+    const result = await runCli(['scan', `oci:${appLayout}:latest`, '--db-dir', dbDir, '--scanners', 'vuln', '--no-cache', '--db-max-age', '0', '--format', 'json']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, new RegExp(`customs: warning: oci:${appLayout}:latest: the vulnerability database ${join(dbDir, 'customs.db')} was built 0 days ago \\(limit 0\\); run customs db update`));
+  });
+
   it('prints the table grouped by the file the package came from', async () => {
     const result = await runCli(['scan', `oci:${appLayout}:latest`, '--db-dir', dbDir, '--scanners', 'vuln', '--no-cache']);
     assert.equal(result.status, 0, result.stderr);
