@@ -16,6 +16,11 @@ import { ensureBuilt } from '../test/support/cli.js';
 import { pushWithSkopeo, startRegistry } from '../test/support/registry.js';
 import { CLI, machine, median, REPO_ROOT, RUNS, today, writeSection } from './common.js';
 import { runInventoryBench } from './inventory.js';
+import { runSecretsBench } from './secrets.js';
+import { vulnDbBenchSection } from './vulndb.js';
+
+/** Every analyzer of the layer walk runs (inventory, secrets, baseline facts); vulnerability matching is measured on its own in bench/vulndb.ts. */
+const SCANNERS = ['--scanners', 'secret,baseline,history'];
 
 interface Sample {
   seconds: number;
@@ -26,7 +31,7 @@ function runScan(args: string[]): Sample {
   const work = mkdtempSync(join(tmpdir(), 'customs-bench-'));
   const rssFile = join(work, 'rss');
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ['--require', join(REPO_ROOT, 'bench', 'peak-rss.cjs'), CLI, 'scan', ...args, '--quiet', '--format', 'json', '--output', join(work, 'report.json')], {
+  const result = spawnSync(process.execPath, ['--require', join(REPO_ROOT, 'bench', 'peak-rss.cjs'), CLI, 'scan', ...SCANNERS, ...args, '--quiet', '--format', 'json', '--output', join(work, 'report.json')], {
     env: { ...process.env, CUSTOMS_BENCH_RSS_FILE: rssFile },
     encoding: 'utf8',
   });
@@ -90,7 +95,7 @@ async function main(): Promise<void> {
     '',
     `Measured ${today()} on ${machine()}.`,
     `Image: the debian-layered test fixture (${image.layers.length} layers, ${(stored / 2 ** 20).toFixed(1)} MiB stored, ${fixtures.debianLayered.finalFiles.length} files). ` +
-      `Each figure is over ${RUNS} runs of \`customs scan --format json\` in a fresh process; peak RSS is the largest of the runs. Reproduce: \`npm run bench\`.`,
+      `Each figure is over ${RUNS} runs of \`customs scan --scanners secret,baseline,history --format json\` (every analyzer of the layer walk: OS, packages, secrets, baseline facts) in a fresh process; peak RSS is the largest of the runs. Reproduce: \`npm run bench\`.`,
     '',
     '| scenario | median (s) | min (s) | max (s) | peak RSS (MiB) |',
     '| --- | --- | --- | --- | --- |',
@@ -101,5 +106,8 @@ async function main(): Promise<void> {
 }
 
 await main();
-// The package inventory comparison (bench/inventory.ts) is part of `npm run bench` too.
+// The other benchmarks are part of `npm run bench` too, each writing its own section.
 await runInventoryBench();
+writeSection('## Secret scanning', await runSecretsBench());
+const vulnDbSection = await vulnDbBenchSection();
+if (vulnDbSection) writeSection('## Vulnerability database:', vulnDbSection);

@@ -85,7 +85,8 @@ export class LayerCollector {
       files: [...this.files.values()],
       whiteouts: [...this.whiteouts],
       opaqueDirs: [...this.opaqueDirs],
-      results: [...this.resultsByPath.values()].flat(),
+      // By path, so the order does not depend on which analysis finished first.
+      results: [...this.resultsByPath.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).flatMap(([, located]) => located),
       warnings: this.analysis.warnings,
       analyzerFailures: this.analysis.analyzerFailures,
       uncompressedSize: this.uncompressedSize,
