@@ -1,21 +1,14 @@
 /** The shapes the vulnerability database hands to matchers and the CLI. */
 import type { Severity } from '../core/finding.js';
+import type { OsvEvent, OsvRange as EvaluatedRange } from '../versioning/osv-range.js';
 import type { CvssVersion } from './cvss.js';
 
 export type { Severity };
 
-/** One OSV range event: exactly one of the four keys is set. */
-export interface OsvEvent {
-  introduced?: string;
-  fixed?: string;
-  last_affected?: string;
-  limit?: string;
-}
+export type { OsvEvent };
 
-export interface OsvRange {
-  /** "ECOSYSTEM", "SEMVER" or "GIT" (other strings are kept as published). */
-  type: string;
-  repo?: string;
+/** An OSV range as stored: what the version evaluation reads, plus the record's own annotations. */
+export interface OsvRange extends EvaluatedRange {
   events: OsvEvent[];
   database_specific?: Record<string, unknown>;
 }

@@ -1,3 +1,4 @@
+import { packageFileAnalyzer as analyzerOverBytes, type PackageFileSpec as BytesSpec } from '../package-file.js';
 /**
  * What every lockfile and manifest analyzer shares: the thin FileAnalyzer adapter around a pure
  * parser, guarded decoding of JSON, YAML and TOML, and a package list that merges duplicates.
@@ -7,37 +8,16 @@ import { parse as parseYamlText } from 'yaml';
 import type { z } from 'zod';
 import type { FileAnalyzer } from '../../core/analyzer.js';
 import type { Ecosystem, PackageRecord } from '../../core/package.js';
-import { formatBytes } from '../../layer/limits.js';
 
 export const MiB = 1024 * 1024;
 
-export interface PackageFileSpec {
-  name: string;
-  version: number;
-  ecosystem: Ecosystem;
-  /**
-   * Bigger files are refused with an error (recorded against the file) instead of parsed: the
-   * tree-building parsers hold several times the file size in memory.
-   */
-  maxBytes: number;
-  required(path: string): boolean;
+export interface PackageFileSpec extends Omit<BytesSpec, 'parse'> {
   parse(text: string, path: string): PackageRecord[];
 }
 
+/** Manifests and lockfiles are text: the shared analyzer, with the bytes decoded first. */
 export function packageFileAnalyzer(spec: PackageFileSpec): FileAnalyzer {
-  return {
-    name: spec.name,
-    version: spec.version,
-    required: (path) => spec.required(path),
-    async analyze(input) {
-      const tooBig = (size: number): Error => new Error(`${formatBytes(size)} is over the ${formatBytes(spec.maxBytes)} that ${spec.name} reads from one file`);
-      if (input.info.size > spec.maxBytes) throw tooBig(input.info.size);
-      const bytes = await input.read();
-      if (bytes.length > spec.maxBytes) throw tooBig(bytes.length);
-      const packages = spec.parse(decodeText(bytes), input.path);
-      return packages.length > 0 ? [{ kind: 'packages', ecosystem: spec.ecosystem, packages }] : [];
-    },
-  };
+  return analyzerOverBytes({ ...spec, parse: (bytes, path) => spec.parse(decodeText(bytes), path) });
 }
 
 /** UTF-8 without the byte order mark that Windows tools (dotnet, Notepad) put in front. */

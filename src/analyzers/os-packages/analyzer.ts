@@ -2,40 +2,12 @@
  * The thin adapter every OS package database analyzer shares: a path test, a size cap and a pure
  * parser from the file's bytes to package records.
  */
-import type { FileAnalyzer } from '../../core/analyzer.js';
-import type { Ecosystem, PackageRecord } from '../../core/package.js';
-import { formatBytes } from '../../layer/limits.js';
 
 export const MiB = 1024 * 1024;
 
-export interface PackageDatabaseSpec {
-  name: string;
-  version: number;
-  ecosystem: Ecosystem;
-  /**
-   * Bigger files are refused with an error naming the file rather than skipped in `required`,
-   * so a scan never drops a package database silently.
-   */
-  maxBytes: number;
-  required(path: string): boolean;
-  parse(bytes: Buffer, path: string): PackageRecord[];
-}
-
-export function packageDatabaseAnalyzer(spec: PackageDatabaseSpec): FileAnalyzer {
-  return {
-    name: spec.name,
-    version: spec.version,
-    required: (path) => spec.required(path),
-    async analyze(input) {
-      const tooBig = (size: number): Error => new Error(`${formatBytes(size)} is over the ${formatBytes(spec.maxBytes)} that ${spec.name} reads from one file`);
-      if (input.info.size > spec.maxBytes) throw tooBig(input.info.size);
-      const bytes = await input.read();
-      if (bytes.length > spec.maxBytes) throw tooBig(bytes.length);
-      const packages = spec.parse(bytes, input.path);
-      return packages.length > 0 ? [{ kind: 'packages', ecosystem: spec.ecosystem, packages }] : [];
-    },
-  };
-}
+export type { PackageFileSpec as PackageDatabaseSpec } from '../package-file.js';
+/** Package databases are read as bytes (rpmdb) or text (dpkg, apk): the shared analyzer takes bytes. */
+export { packageFileAnalyzer as packageDatabaseAnalyzer } from '../package-file.js';
 
 /** Text databases are UTF-8; a byte order mark in front is an editor's doing and not part of the first field. */
 export function decodeText(bytes: Buffer): string {
