@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import type { AnalyzerInput } from '../../core/analyzer.js';
 import { cargoAuditableAnalyzer, parseAuditableJson, parseCargoAuditableBinary } from './cargo-auditable.js';
 import { writeElf } from './testdata/elf-writer.js';
 import { haveTool, run } from './testdata/tools.js';
+import { analyzerInput } from '../../../test/support/analyzer-input.js';
 
 const work = mkdtempSync(join(tmpdir(), 'customs-cargo-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -38,15 +38,7 @@ const expectedRecords = [
   { ecosystem: 'cargo', name: 'miniz_oxide', version: '0.7.1', properties: { kind: 'runtime' } },
 ];
 
-function inputFor(path: string, bytes: Buffer): AnalyzerInput {
-  return {
-    path,
-    info: { path, type: 'file', mode: 0o755, size: bytes.length, uid: 0, gid: 0 },
-    layer: { index: 0, diffId: 'sha256:0', digest: 'sha256:0' },
-    read: async () => bytes,
-    open: () => Readable.from([bytes]),
-  };
-}
+const inputFor = (path: string, bytes: Buffer): AnalyzerInput => analyzerInput(path, bytes, { mode: 0o755 });
 
 describe('cargo auditable', () => {
   let plainBinary: string | undefined;

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { AnalyzerInput } from '../../core/analyzer.js';
 import type { FileInfo } from '../../core/files.js';
@@ -10,6 +9,7 @@ import type { PackageRecord } from '../../core/package.js';
 import { goBinaryAnalyzer, goStdlibVersion, parseGoBinary, parseGoModuleInfo } from './go-buildinfo.js';
 import { headerFields, writeElf } from './testdata/elf-writer.js';
 import { haveTool, run } from './testdata/tools.js';
+import { analyzerInput } from '../../../test/support/analyzer-input.js';
 
 const work = mkdtempSync(join(tmpdir(), 'customs-go-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -192,15 +192,7 @@ function cEscaped(bytes: Buffer): string {
   return [...bytes].map((byte) => `\\${byte.toString(8).padStart(3, '0')}`).join('');
 }
 
-function inputFor(path: string, bytes: Buffer, mode = 0o755): AnalyzerInput {
-  return {
-    path,
-    info: { path, type: 'file', mode, size: bytes.length, uid: 0, gid: 0 },
-    layer: { index: 0, diffId: 'sha256:0', digest: 'sha256:0' },
-    read: async () => bytes,
-    open: () => Readable.from([bytes]),
-  };
-}
+const inputFor = (path: string, bytes: Buffer, mode = 0o755): AnalyzerInput => analyzerInput(path, bytes, { mode });
 
 describe('Go build info', () => {
   let binaries: Map<string, string> | undefined;

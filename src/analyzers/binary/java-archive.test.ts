@@ -3,13 +3,13 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { deflateRawSync } from 'node:zlib';
 import type { AnalyzerInput } from '../../core/analyzer.js';
 import type { PackageRecord } from '../../core/package.js';
 import { DEFAULT_JAVA_ARCHIVE_LIMITS, coordinatesFromFileName, isJavaArchive, javaArchiveAnalyzer, parseJavaArchive } from './java-archive.js';
 import { haveTool, run } from './testdata/tools.js';
+import { analyzerInput } from '../../../test/support/analyzer-input.js';
 
 const work = mkdtempSync(join(tmpdir(), 'customs-java-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -80,15 +80,7 @@ function handMadeZip(entries: Array<{ name: string; data: Buffer; declaredSize: 
   return Buffer.concat([...locals, centralDirectory, end]);
 }
 
-function inputFor(path: string, bytes: Buffer): AnalyzerInput {
-  return {
-    path,
-    info: { path, type: 'file', mode: 0o644, size: bytes.length, uid: 0, gid: 0 },
-    layer: { index: 0, diffId: 'sha256:0', digest: 'sha256:0' },
-    read: async () => bytes,
-    open: () => Readable.from([bytes]),
-  };
-}
+const inputFor = (path: string, bytes: Buffer): AnalyzerInput => analyzerInput(path, bytes);
 
 describe('Java archives', () => {
   const archives = new Map<string, string>();

@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import type { AnalyzerInput } from '../../core/analyzer.js';
 import { apkInstalledAnalyzer, parseApkInstalled } from './apk.js';
+import { analyzerInput } from '../../../test/support/analyzer-input.js';
 
-function input(path: string, text: string): AnalyzerInput {
-  const bytes = Buffer.from(text);
-  return {
-    path,
-    info: { path, type: 'file', mode: 0o644, size: bytes.length, uid: 0, gid: 0 },
-    layer: { index: 0, diffId: 'sha256:0', digest: 'sha256:0' },
-    read: async () => bytes,
-    open: () => Readable.from([bytes]),
-  };
-}
+const input = (path: string, text: string): AnalyzerInput => analyzerInput(path, text);
 
 /** Shaped like lib/apk/db/installed of alpine:3.19: package facts, then folder (F), file (R), ACL (a, M) and checksum (Z) lines. */
 const INSTALLED = `C:Q1dQ4zvJ5ghUWePSSMB8R0y4Y8eEE=

@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import type { AnalyzerInput } from '../../core/analyzer.js';
 import { dpkgDistrolessAnalyzer, isDistrolessStatusEntry, parseDistrolessStatus } from './dpkg-distroless.js';
+import { analyzerInput } from '../../../test/support/analyzer-input.js';
 
-function input(path: string, text: string): AnalyzerInput {
-  const bytes = Buffer.from(text);
-  return {
-    path,
-    info: { path, type: 'file', mode: 0o644, size: bytes.length, uid: 0, gid: 0 },
-    layer: { index: 0, diffId: 'sha256:0', digest: 'sha256:0' },
-    read: async () => bytes,
-    open: () => Readable.from([bytes]),
-  };
-}
+const input = (path: string, text: string): AnalyzerInput => analyzerInput(path, text);
 
 /** var/lib/dpkg/status.d/ as gcr.io/distroless/base-debian12 ships it: one control paragraph per package, no Status. */
 const LIBC6 = `Package: libc6

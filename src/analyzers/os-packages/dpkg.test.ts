@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { ensureFixtures } from '../../../test/support/fixtures.js';
 import type { AnalyzerInput } from '../../core/analyzer.js';
 import { dpkgStatusAnalyzer, parseControlParagraphs, parseDpkgStatus } from './dpkg.js';
+import { analyzerInput } from '../../../test/support/analyzer-input.js';
 
-function input(path: string, bytes: Buffer, size = bytes.length): AnalyzerInput {
-  return {
-    path,
-    info: { path, type: 'file', mode: 0o644, size, uid: 0, gid: 0 },
-    layer: { index: 0, diffId: 'sha256:0', digest: 'sha256:0' },
-    read: async () => bytes,
-    open: () => Readable.from([bytes]),
-  };
-}
+const input = (path: string, bytes: Buffer, size = bytes.length): AnalyzerInput => analyzerInput(path, bytes, { size });
 
 /** Stanzas shaped like a Debian bookworm status file, one per case the parser must handle. */
 const STATUS = `Package: libc6

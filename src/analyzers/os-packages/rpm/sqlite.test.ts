@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { AnalyzerInput } from '../../../core/analyzer.js';
@@ -19,6 +18,7 @@ import {
   TEST_PACKAGE_RECORDS,
   tsvView,
 } from './testdata/rpmdb-support.js';
+import { analyzerInput } from '../../../../test/support/analyzer-input.js';
 
 let work: string;
 before(() => {
@@ -26,15 +26,7 @@ before(() => {
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
-function input(path: string, bytes: Buffer): AnalyzerInput {
-  return {
-    path,
-    info: { path, type: 'file', mode: 0o644, size: bytes.length, uid: 0, gid: 0 },
-    layer: { index: 0, diffId: 'sha256:0', digest: 'sha256:0' },
-    read: async () => bytes,
-    open: () => Readable.from([bytes]),
-  };
-}
+const input = (path: string, bytes: Buffer): AnalyzerInput => analyzerInput(path, bytes);
 
 /** An SQLite database made by `statements`, as the bytes of a file. */
 function sqliteFile(statements: string): Buffer {
