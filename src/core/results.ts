@@ -9,7 +9,7 @@ import type { Ecosystem, PackageRecord } from './package.js';
 
 export type { ConfigFileResult, SecretsResult };
 
-export type AnalysisResult = OsReleaseResult | PackagesResult | SecretsResult | ConfigFileResult;
+export type AnalysisResult = OsReleaseResult | PackagesResult | PackageLicensesResult | SecretsResult | ConfigFileResult;
 
 /** Facts read from one OS identification file; they are combined across files after the walk. */
 export interface OsReleaseResult {
@@ -24,4 +24,15 @@ export interface PackagesResult {
   kind: 'packages';
   ecosystem: Ecosystem;
   packages: PackageRecord[];
+}
+
+/**
+ * Licenses a package declares in a file of its own (Debian's /usr/share/doc/<package>/copyright),
+ * merged into that package's inventory record by name.
+ */
+export interface PackageLicensesResult {
+  kind: 'package-licenses';
+  ecosystem: Ecosystem;
+  name: string;
+  licenses: string[];
 }

@@ -43,6 +43,13 @@ describe('buildInventory', () => {
     );
   });
 
+  it('adds licenses a package declares in its own file (Debian copyright) to its record', () => {
+    const copyright = { analyzer: 'os-packages/dpkg-copyright', path: 'usr/share/doc/bash/copyright', result: { kind: 'package-licenses' as const, ecosystem: 'deb' as const, name: 'bash', licenses: ['GPL-3+'] } };
+    const fs = new FinalFilesystem([layer([status, 'usr/share/doc/bash/copyright'], [dpkg(deb('bash', '5.2.15-2+b2'), deb('jq', '1.6-2.1')), copyright])]);
+    const packages = buildInventory({ filesystem: fs, diffIds: ['sha256:l0'], os });
+    assert.deepEqual(packages.map((p) => [p.name, p.licenses]), [['bash', ['GPL-3+']], ['jq', undefined]]);
+  });
+
   it('reports application packages from visible files only, each from its own layer', () => {
     const fs = new FinalFilesystem([
       layer(['app/node_modules/a/package.json', 'app/node_modules/gone/package.json'], [npm('app/node_modules/a/package.json', 'a', '1.0.0'), npm('app/node_modules/gone/package.json', 'gone', '2.0.0')]),

@@ -29,6 +29,11 @@ export function buildInventory({ filesystem, diffIds, os }: InventoryInput): Pac
     const key = `${ref.analyzer}\u0000${ref.path}`;
     versionsByFile.set(key, [...(versionsByFile.get(key) ?? []), ref]);
   }
+  // Licenses some ecosystems record outside the package database (Debian copyright files), by package name.
+  const declaredLicenses = new Map<string, string[]>();
+  for (const ref of filesystem.visibleResults()) {
+    if (ref.result.kind === 'package-licenses') declaredLicenses.set(`${ref.result.ecosystem}\u0000${ref.result.name}`, ref.result.licenses);
+  }
   const packages: Package[] = [];
   for (const ref of filesystem.visibleResults()) {
     if (ref.result.kind !== 'packages') continue;
@@ -42,7 +47,8 @@ export function buildInventory({ filesystem, diffIds, os }: InventoryInput): Pac
           layerIndex = older.layerIndex;
         }
       }
-      packages.push({ ...record, purl: packageUrl(record, os), file: ref.path, layerIndex, layerDiffId: diffIds[layerIndex] ?? '', analyzer: ref.analyzer });
+      const licenses = record.licenses ?? declaredLicenses.get(`${record.ecosystem}\u0000${record.name}`);
+      packages.push({ ...record, ...(licenses ? { licenses } : {}), purl: packageUrl(record, os), file: ref.path, layerIndex, layerDiffId: diffIds[layerIndex] ?? '', analyzer: ref.analyzer });
     }
   }
   return packages.sort(comparePackages);

@@ -143,6 +143,9 @@ describe('the Debian test image, from every kind of source', () => {
     const expected = fixtures.debootstrap.packages.map((p) => `${p.name} ${p.version} ${p.sourceName} ${p.sourceVersion}`).sort();
     assert.deepEqual(debs.map((p) => `${p.name} ${p.version} ${p.sourceName} ${p.sourceVersion}`).sort(), expected);
     assert.ok(debs.every((p) => p.file === 'var/lib/dpkg/status' && p.layerIndex === 0 && p.layerDiffId === image.layers[0]!.diffId));
+    // Licenses come from the packages' copyright files: bash's is machine-readable.
+    assert.ok(debs.find((p) => p.name === 'bash')?.licenses?.includes('GPL-3+'));
+    assert.ok(debs.filter((p) => p.licenses && p.licenses.length > 0).length >= 70, 'most bookworm packages declare licenses');
     assert.ok(debs.every((p) => p.purl.startsWith(`pkg:deb/debian/${encodeURIComponent(p.name)}@`) && p.purl.includes(`distro=debian-${debianPointRelease}`)));
   });
 

@@ -1,5 +1,6 @@
 import type { FileAnalyzer } from '../../core/analyzer.js';
 import { apkInstalledAnalyzer } from './apk.js';
+import { dpkgCopyrightAnalyzer } from './dpkg-copyright.js';
 import { dpkgDistrolessAnalyzer } from './dpkg-distroless.js';
 import { dpkgStatusAnalyzer } from './dpkg.js';
 import { rpmBdbAnalyzer } from './rpm/bdb.js';
@@ -10,6 +11,7 @@ import { rpmSqliteAnalyzer } from './rpm/sqlite.js';
 export const osPackageAnalyzers: readonly FileAnalyzer[] = [
   dpkgStatusAnalyzer,
   dpkgDistrolessAnalyzer,
+  dpkgCopyrightAnalyzer,
   apkInstalledAnalyzer,
   rpmSqliteAnalyzer,
   rpmBdbAnalyzer,
