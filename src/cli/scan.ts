@@ -75,42 +75,46 @@ export async function runScan(target: string, flags: ScanFlags): Promise<number>
     secrets: { rulesFile: flags.secretRules, disabledCategories: flags.disableCategory, disabledRules: flags.disableRule },
     enabledChecks: flags.checks ? new Set(flags.checks) : undefined,
   });
-  // Fail before pulling anything when the database the scan needs is not there.
-  if (scanners.has('vuln')) VulnDb.open(dbPath(flags.dbDir)).close();
-  const ignored = activeIgnores(await loadIgnoreFiles(flags.ignorefile ?? ['.customsignore', '.trivyignore']), new Date());
-  return withImageScan(
-    target,
-    flags,
-    async (scan) => {
-      const vulnerabilityScan = scanners.has('vuln') ? scanVulnerabilities(scan, { dbDir: flags.dbDir, maxAgeDays: flags.dbMaxAge }) : undefined;
-      const risks = detectors.run(scan);
-      const keep = (severity: Severity): boolean => !flags.severity || flags.severity.includes(severity);
-      const notIgnored = (ids: string[]): boolean => !ids.some((id) => ignored.has(id));
-      const vulnerabilities = vulnerabilityScan?.findings.filter(
-        (finding: VulnerabilityFinding) => keep(finding.severity) && !(flags.ignoreUnfixed && finding.status === 'affected') && notIgnored([finding.id, ...finding.aliases]),
-      );
-      const filterRisks = (list: RiskFinding[]): RiskFinding[] => list.filter((finding) => keep(finding.severity) && notIgnored([finding.id]));
-      const findings: ReportFindings = {
-        scanners: [...scanners],
-        vulnerabilities,
-        secrets: scanners.has('secret') ? filterRisks(risks.secrets) : undefined,
-        baseline: scanners.has('baseline') ? filterRisks(risks.baseline) : undefined,
-        buildCommands: scanners.has('history') ? filterRisks(risks.history) : undefined,
-        database: vulnerabilityScan?.database,
-        warnings: vulnerabilityScan?.warnings,
-      };
-      const report = buildReport(scan, target, TOOL_VERSION, { includePackages: flags.listPackages === true, findings });
-      const text =
-        flags.format === 'json'
-          ? `${JSON.stringify(report, null, 2)}\n`
-          : flags.format === 'sarif'
-            ? `${JSON.stringify(toSarif({ target: report.image.reference, toolVersion: TOOL_VERSION, vulnerabilities: vulnerabilities ?? [], risks: [...(findings.secrets ?? []), ...(findings.baseline ?? []), ...(findings.buildCommands ?? [])] }), null, 2)}\n`
-            : renderTable(report);
-      await writeOutput(text, flags.output);
-      if (!flags.quiet) printWarnings(report.image.reference, report.warnings);
-      const remaining = (vulnerabilities?.length ?? 0) + (findings.secrets?.length ?? 0) + (findings.baseline?.length ?? 0) + (findings.buildCommands?.length ?? 0);
-      return remaining > 0 ? flags.exitCode : 0;
-    },
-    detectors.analyzers,
-  );
+  // Opened before pulling anything, so a missing database fails the scan at once.
+  const db = scanners.has('vuln') ? VulnDb.open(dbPath(flags.dbDir)) : undefined;
+  try {
+    const ignored = activeIgnores(await loadIgnoreFiles(flags.ignorefile ?? ['.customsignore', '.trivyignore']), new Date());
+    return await withImageScan(
+      target,
+      flags,
+      async (scan) => {
+        const vulnerabilityScan = db ? scanVulnerabilities(scan, db, { maxAgeDays: flags.dbMaxAge }) : undefined;
+        const risks = detectors.run(scan);
+        const keep = (severity: Severity): boolean => !flags.severity || flags.severity.includes(severity);
+        const notIgnored = (ids: string[]): boolean => !ids.some((id) => ignored.has(id));
+        const vulnerabilities = vulnerabilityScan?.findings.filter(
+          (finding: VulnerabilityFinding) => keep(finding.severity) && !(flags.ignoreUnfixed && finding.status === 'affected') && notIgnored([finding.id, ...finding.aliases]),
+        );
+        const filterRisks = (list: RiskFinding[]): RiskFinding[] => list.filter((finding) => keep(finding.severity) && notIgnored([finding.id]));
+        const findings: ReportFindings = {
+          scanners: [...scanners],
+          vulnerabilities,
+          secrets: scanners.has('secret') ? filterRisks(risks.secrets) : undefined,
+          baseline: scanners.has('baseline') ? filterRisks(risks.baseline) : undefined,
+          buildCommands: scanners.has('history') ? filterRisks(risks.history) : undefined,
+          database: vulnerabilityScan?.database,
+          warnings: vulnerabilityScan?.warnings,
+        };
+        const report = buildReport(scan, target, TOOL_VERSION, { includePackages: flags.listPackages === true, findings });
+        const text =
+          flags.format === 'json'
+            ? `${JSON.stringify(report, null, 2)}\n`
+            : flags.format === 'sarif'
+              ? `${JSON.stringify(toSarif({ target: report.image.reference, toolVersion: TOOL_VERSION, vulnerabilities: vulnerabilities ?? [], risks: [...(findings.secrets ?? []), ...(findings.baseline ?? []), ...(findings.buildCommands ?? [])] }), null, 2)}\n`
+              : renderTable(report);
+        await writeOutput(text, flags.output);
+        if (!flags.quiet) printWarnings(report.image.reference, report.warnings);
+        const remaining = (vulnerabilities?.length ?? 0) + (findings.secrets?.length ?? 0) + (findings.baseline?.length ?? 0) + (findings.buildCommands?.length ?? 0);
+        return remaining > 0 ? flags.exitCode : 0;
+      },
+      detectors.analyzers,
+    );
+  } finally {
+    db?.close();
+  }
 }
