@@ -16,6 +16,7 @@ import { ensureBuilt } from '../test/support/cli.js';
 import { pushWithSkopeo, startRegistry } from '../test/support/registry.js';
 import { CLI, machine, median, REPO_ROOT, RUNS, today, writeSection } from './common.js';
 import { runInventoryBench } from './inventory.js';
+import { malwareBenchSection } from './malware.js';
 import { runSecretsBench } from './secrets.js';
 import { vulnDbBenchSection } from './vulndb.js';
 
@@ -109,5 +110,6 @@ await main();
 // The other benchmarks are part of `npm run bench` too, each writing its own section.
 await runInventoryBench();
 writeSection('## Secret scanning', await runSecretsBench());
+writeSection('## Malware scanning', await malwareBenchSection());
 const vulnDbSection = await vulnDbBenchSection();
 if (vulnDbSection) writeSection('## Vulnerability database:', vulnDbSection);

@@ -27,6 +27,12 @@ export interface FileAnalyzer {
   readonly configDigest?: string | undefined;
   required(path: string, info: FileInfo): boolean;
   analyze(input: AnalyzerInput, signal?: AbortSignal): Promise<AnalysisResult[]>;
+  /**
+   * For analyzers that hand files to an outside engine and collect the answers later (a virus
+   * scanner fed in batches): called once a layer's last entry has been analysed, it returns the
+   * results that came in late, by path. A throw fails the layer, so nothing half-scanned is cached.
+   */
+  finishLayer?(layer: LayerRef, signal?: AbortSignal): Promise<Array<{ path: string; result: AnalysisResult }>>;
 }
 
 /** What image analyzers see: the configuration, without touching files. */

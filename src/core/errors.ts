@@ -17,7 +17,9 @@ export type ErrorCode =
   | 'UNSAFE_PATH'
   | 'SYMLINK_LOOP'
   | 'LAYER_TOO_LARGE'
-  | 'INVALID_INPUT';
+  | 'INVALID_INPUT'
+  /** A malware engine (clamd, clamscan) could not be reached or failed: never taken as a clean verdict. */
+  | 'ENGINE_ERROR';
 
 export interface ErrorContext {
   image?: string | undefined;

@@ -4,12 +4,13 @@
  * JSON, so members must be plain data.
  */
 import type { ConfigFileResult } from '../detectors/baseline/types.js';
+import type { MalwareResult } from '../detectors/malware/types.js';
 import type { SecretsResult } from '../detectors/secrets/types.js';
 import type { Ecosystem, PackageRecord } from './package.js';
 
-export type { ConfigFileResult, SecretsResult };
+export type { ConfigFileResult, MalwareResult, SecretsResult };
 
-export type AnalysisResult = OsReleaseResult | PackagesResult | PackageLicensesResult | SecretsResult | ConfigFileResult;
+export type AnalysisResult = OsReleaseResult | PackagesResult | PackageLicensesResult | SecretsResult | ConfigFileResult | MalwareResult;
 
 /** Facts read from one OS identification file; they are combined across files after the walk. */
 export interface OsReleaseResult {

@@ -2,11 +2,13 @@ import type { FileAnalyzer } from '../core/analyzer.js';
 import type { RiskFinding } from '../core/finding.js';
 import { baselineFileAnalyzers, baselineFindings, collectConfigFiles } from '../detectors/baseline/index.js';
 import { historyFindings } from '../detectors/history/index.js';
+import { collectMalwareResults, malwareFindings, unscannedFiles, type MalwareFinding, type UnscannedFile } from '../detectors/malware/findings.js';
+import type { MalwareAnalyzer } from '../detectors/malware/analyzer.js';
 import { collectSecretResults, createSecretAnalyzer, secretFindings, type SecretAnalyzerOptions } from '../detectors/secrets/index.js';
 import type { ImageScan } from './scan.js';
 
 /** What `--scanners` chooses among. */
-export const SCANNERS = ['vuln', 'secret', 'baseline', 'history'] as const;
+export const SCANNERS = ['vuln', 'secret', 'baseline', 'history', 'malware'] as const;
 export type ScannerName = (typeof SCANNERS)[number];
 
 export interface DetectorSettings {
@@ -14,12 +16,18 @@ export interface DetectorSettings {
   secrets?: SecretAnalyzerOptions | undefined;
   /** Baseline checks and history rules to run, by id; default: those on by default. */
   enabledChecks?: Set<string> | undefined;
+  /** Set up beforehand (setUpMalwareScanning): engines are started, and may fail, before any layer is read. */
+  malware?: MalwareAnalyzer | undefined;
 }
 
 export interface RiskFindings {
   secrets: RiskFinding[];
   baseline: RiskFinding[];
   history: RiskFinding[];
+  /** Malicious files; malicious packages come from the vulnerability database (maliciousPackageFindings). */
+  malware: MalwareFinding[];
+  /** Files a malware engine could not judge. */
+  malwareUnscanned: UnscannedFile[];
 }
 
 export interface Detectors {
@@ -38,7 +46,11 @@ export function createDetectors(settings: DetectorSettings): Detectors {
   const wantSecrets = settings.scanners.has('secret');
   const wantBaseline = settings.scanners.has('baseline');
   const secretAnalyzer = wantSecrets || wantBaseline ? createSecretAnalyzer(settings.secrets ?? {}) : undefined;
-  const analyzers: FileAnalyzer[] = [...(secretAnalyzer ? [secretAnalyzer] : []), ...(wantBaseline ? baselineFileAnalyzers : [])];
+  const analyzers: FileAnalyzer[] = [
+    ...(secretAnalyzer ? [secretAnalyzer] : []),
+    ...(wantBaseline ? baselineFileAnalyzers : []),
+    ...(settings.malware ? [settings.malware] : []),
+  ];
   return {
     analyzers,
     run(scan) {
@@ -56,7 +68,8 @@ export function createDetectors(settings: DetectorSettings): Detectors {
           })
         : [];
       const history = settings.scanners.has('history') ? historyFindings(scan.metadata.history, settings.enabledChecks) : [];
-      return { secrets: wantSecrets ? secrets : [], baseline, history };
+      const malwareResults = settings.malware ? collectMalwareResults(scan.filesystem, diffIds) : [];
+      return { secrets: wantSecrets ? secrets : [], baseline, history, malware: malwareFindings(malwareResults), malwareUnscanned: unscannedFiles(malwareResults) };
     },
   };
 }

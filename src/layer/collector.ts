@@ -80,7 +80,13 @@ export class LayerCollector {
     }
   }
 
-  finish(): LayerAnalysis {
+  async finish(): Promise<LayerAnalysis> {
+    for (const analyzer of this.options.analyzers) {
+      if (!analyzer.finishLayer) continue;
+      for (const { path, result } of await analyzer.finishLayer(this.options.layer, this.options.signal)) {
+        this.resultsByPath.set(path, [...(this.resultsByPath.get(path) ?? []), { analyzer: analyzer.name, path, result }]);
+      }
+    }
     return {
       files: [...this.files.values()],
       whiteouts: [...this.whiteouts],

@@ -1,5 +1,6 @@
 import { CustomsError } from '../core/errors.js';
 import type { FileInfo } from '../core/files.js';
+import type { AnalysisResult } from '../core/results.js';
 import type { LayerAnalysis, LocatedResult } from './analysis.js';
 import { isWithin } from './paths.js';
 
@@ -10,6 +11,16 @@ export interface FinalFile extends FileInfo {
 
 export interface LayerResultRef extends LocatedResult {
   layerIndex: number;
+}
+
+/** One analyzer result as a layer shipped it, and whether the final filesystem still shows that layer's copy. */
+export interface ShippedResult<R extends AnalysisResult = AnalysisResult> {
+  /** Path without a leading slash, as FileInfo has it. */
+  path: string;
+  layerIndex: number;
+  layerDiffId: string;
+  result: R;
+  visible: boolean;
 }
 
 const MAX_SYMLINK_HOPS = 40;
@@ -72,6 +83,26 @@ export class FinalFilesystem {
   /** Every analyzer result of every layer, deleted files included: a secret removed later still shipped. */
   allResults(): LayerResultRef[] {
     return this.layers.flatMap((layer, layerIndex) => layer.results.map((result) => ({ ...result, layerIndex })));
+  }
+
+  /**
+   * Every layer's results of one kind, deleted and overwritten files included, with each one's
+   * visibility: what a detector needs to report a secret or a sample that still ships in a layer.
+   */
+  shippedResults<K extends AnalysisResult['kind']>(kind: K, diffIds: readonly string[]): Array<ShippedResult<Extract<AnalysisResult, { kind: K }>>> {
+    return this.allResults().flatMap((located) =>
+      located.result.kind === kind
+        ? [
+            {
+              path: located.path,
+              layerIndex: located.layerIndex,
+              layerDiffId: diffIds[located.layerIndex] ?? '',
+              result: located.result as Extract<AnalysisResult, { kind: K }>,
+              visible: this.files.get(located.path)?.layerIndex === located.layerIndex,
+            },
+          ]
+        : [],
+    );
   }
 
   /**

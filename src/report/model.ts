@@ -6,6 +6,7 @@ import { maskSecret } from '../core/mask.js';
 import type { Package } from '../core/package.js';
 import { SEVERITIES, type RiskFinding, type Severity } from '../core/finding.js';
 import type { VulnerabilityFinding } from '../core/vulnerability.js';
+import type { MalwareFinding } from '../detectors/malware/findings.js';
 
 /**
  * The stable, documented report (docs/report-format.md). Later scanners add top-level keys
@@ -59,6 +60,14 @@ export interface ScanReport {
   baseline?: RiskFinding[];
   /** Risky build commands found in the image history (scanner "history"). */
   buildCommands?: RiskFinding[];
+  /** Malicious files and known-malicious packages (scanner "malware"). */
+  malware?: MalwareFinding[];
+  /** With the malware scanner: the engines that ran, and what exactly (version, signatures). */
+  malwareEngines?: Array<{ name: string; description: string }>;
+  /** Files the engines judged in this scan, and files answered from the verdict cache (same content judged before). */
+  malwareFiles?: { scanned: number; fromCache: number };
+  /** Malware findings the whitelist took out: listed, so nothing disappears unseen. */
+  malwareWhitelisted?: Array<{ id: string; type: string; file: string | null; layerIndex: number | null; rule: { type: string; repository: string | null; reason: string | null } }>;
   database?: { path: string; builtAt: string };
   warnings: Array<{ layer: string | null; file: string | null; message: string }>;
   analyzerFailures: Array<{ analyzer: string; layer: string | null; file: string; message: string }>;
@@ -87,6 +96,10 @@ export interface ReportFindings {
   secrets?: RiskFinding[] | undefined;
   baseline?: RiskFinding[] | undefined;
   buildCommands?: RiskFinding[] | undefined;
+  malware?: MalwareFinding[] | undefined;
+  malwareEngines?: Array<{ name: string; description: string }> | undefined;
+  malwareFiles?: { scanned: number; fromCache: number } | undefined;
+  malwareWhitelisted?: ScanReport['malwareWhitelisted'];
   database?: { path: string; builtAt: string } | undefined;
   /** Warnings of the finding stages (stale database, unreadable versions). */
   warnings?: string[] | undefined;
@@ -172,7 +185,7 @@ export function buildReport(scan: ImageScan, target: string, toolVersion: string
         })),
     scanners: [...(options.findings?.scanners ?? [])],
     summary: Object.fromEntries(
-      (['vulnerabilities', 'secrets', 'baseline', 'buildCommands'] as const).flatMap((section) => {
+      (['vulnerabilities', 'secrets', 'baseline', 'buildCommands', 'malware'] as const).flatMap((section) => {
         const list = options.findings?.[section];
         return list ? [[section, countBySeverity(list)]] : [];
       }),
@@ -181,6 +194,10 @@ export function buildReport(scan: ImageScan, target: string, toolVersion: string
     ...(options.findings?.secrets ? { secrets: options.findings.secrets } : {}),
     ...(options.findings?.baseline ? { baseline: options.findings.baseline } : {}),
     ...(options.findings?.buildCommands ? { buildCommands: options.findings.buildCommands } : {}),
+    ...(options.findings?.malware ? { malware: options.findings.malware } : {}),
+    ...(options.findings?.malwareEngines ? { malwareEngines: options.findings.malwareEngines } : {}),
+    ...(options.findings?.malwareFiles ? { malwareFiles: options.findings.malwareFiles } : {}),
+    ...(options.findings?.malwareWhitelisted ? { malwareWhitelisted: options.findings.malwareWhitelisted } : {}),
     ...(options.findings?.database ? { database: options.findings.database } : {}),
     warnings: [
       ...layers.flatMap(({ descriptor, analysis }) =>

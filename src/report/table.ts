@@ -135,6 +135,31 @@ export function renderTable(report: ScanReport): string {
   riskSection('BASELINE', report.baseline, report.summary.baseline);
   riskSection('BUILD COMMANDS', report.buildCommands, report.summary.buildCommands);
 
+  if (report.malware) {
+    lines.push('', `MALWARE (${summaryLine(report.summary.malware)})`);
+    if (report.malwareEngines) lines.push(`engines: ${report.malwareEngines.map((engine) => engine.description).join('; ')}`);
+    if (report.malwareFiles) lines.push(`files judged: ${report.malwareFiles.scanned + report.malwareFiles.fromCache} (${report.malwareFiles.fromCache} from the verdict cache)`);
+    if (report.malware.length === 0) lines.push('(none found)');
+    else
+      lines.push(
+        ...columns([
+          ['SEVERITY', 'TYPE', 'ENGINE', 'SIGNATURE', 'WHERE', 'LAYER', 'SHA256'],
+          ...report.malware.map((finding) => [
+            finding.severity,
+            finding.malware.type,
+            finding.malware.engine,
+            truncate(finding.malware.signature, 50),
+            finding.malware.package ? `${finding.location.file ?? '-'} (${finding.malware.package.name} ${finding.malware.package.version})` : (finding.location.file ?? '-'),
+            finding.location.layerIndex !== undefined ? String(finding.location.layerIndex) : '-',
+            finding.malware.sha256 ? finding.malware.sha256.slice(0, 12) : '-',
+          ]),
+        ]),
+      );
+    if (report.malwareWhitelisted?.length) {
+      lines.push(`whitelisted: ${report.malwareWhitelisted.map((entry) => `${entry.type} ${entry.id} in ${entry.file ?? '-'}`).join('; ')}`);
+    }
+  }
+
   if (report.warnings.length > 0 || report.analyzerFailures.length > 0) {
     lines.push('', 'WARNINGS');
     for (const warning of report.warnings) {

@@ -4,9 +4,8 @@
  * RS256 JWTs the way the Docker token spec describes. Plus helpers to build small images with
  * umoci and push them with skopeo, so tests see exactly what real tools produce.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash, createPrivateKey, randomBytes, sign, X509Certificate } from 'node:crypto';
-import { closeSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
@@ -26,6 +25,9 @@ import {
   type OciIndex,
   type OciManifest,
 } from './oci-layout-tools.js';
+import { startOnFreePort, stopProcess } from './service.js';
+
+export { freePort } from './service.js';
 
 export type RegistryAuthMode = 'none' | 'basic' | 'token';
 
@@ -80,19 +82,6 @@ const TEST_USER = 'customs';
 const TOKEN_SERVICE = 'customs-test-registry';
 const TOKEN_ISSUER = 'customs-test-token-issuer';
 
-/** A port nobody listens on right now: bind 0, read, release. Races are handled by retrying the start. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 export async function startRegistry(options: StartRegistryOptions = {}): Promise<TestRegistry> {
   const auth = options.auth ?? 'none';
   const dir = await mkdtemp(path.join(os.tmpdir(), 'customs-registry-'));
@@ -144,37 +133,24 @@ export async function startRegistries<const Modes extends readonly RegistryAuthM
 }
 
 async function spawnRegistry(dir: string, authConfig: string): Promise<{ host: string; child: ChildProcess }> {
-  let lastError: Error | undefined;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
-    const host = `127.0.0.1:${port}`;
-    const config =
-      `version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\n` +
-      `storage:\n  filesystem:\n    rootdirectory: ${path.join(dir, 'data')}\n  delete:\n    enabled: true\n` +
-      `http:\n  addr: ${host}\n  secret: ${randomBytes(12).toString('hex')}\n` +
-      authConfig;
-    await writeFile(path.join(dir, 'config.yml'), config);
-    const logFile = path.join(dir, 'registry.log');
-    const log = openSync(logFile, 'a');
-    const child = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: ['ignore', log, log] });
-    closeSync(log);
-    let exited = false;
-    child.on('exit', () => {
-      exited = true;
-    });
-    child.on('error', (error) => {
-      lastError = error;
-      exited = true;
-    });
-    if (await waitForRegistry(host, logFile, () => exited)) return { host, child };
-    await stopProcess(child);
-    const text = await readFile(logFile, 'utf8').catch(() => '');
-    lastError ??= new Error(`docker-registry did not start on ${host}:\n${text.split('\n').slice(-10).join('\n')}`);
-    // Another process took the port between our probe and the registry's bind: try another one.
-    if (!/address already in use/.test(text)) break;
-    lastError = undefined;
-  }
-  throw lastError ?? new Error('docker-registry did not start');
+  const logFile = path.join(dir, 'registry.log');
+  const { port, child } = await startOnFreePort({
+    name: 'docker-registry',
+    outputFile: logFile,
+    async command(port) {
+      const config =
+        `version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\n` +
+        `storage:\n  filesystem:\n    rootdirectory: ${path.join(dir, 'data')}\n  delete:\n    enabled: true\n` +
+        `http:\n  addr: 127.0.0.1:${port}\n  secret: ${randomBytes(12).toString('hex')}\n` +
+        authConfig;
+      await writeFile(path.join(dir, 'config.yml'), config);
+      return { command: 'docker-registry', args: ['serve', path.join(dir, 'config.yml')] };
+    },
+    ready: (port, exited) => waitForRegistry(`127.0.0.1:${port}`, logFile, exited),
+    logTail: async () => (await readFile(logFile, 'utf8').catch(() => '')).split('\n').slice(-10).join('\n'),
+    inUse: /address already in use/,
+  });
+  return { host: `127.0.0.1:${port}`, child };
 }
 
 /**
@@ -201,15 +177,6 @@ async function waitForRegistry(host: string, logFile: string, exited: () => bool
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   return false;
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
-  await exited;
-  clearTimeout(timer);
 }
 
 interface RunningTokenServer {

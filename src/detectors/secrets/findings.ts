@@ -3,21 +3,13 @@
  * has it, so files deleted or overwritten in a later layer are reported too, and say so.
  */
 import { severityRank, type RiskFinding } from '../../core/finding.js';
-import type { FinalFilesystem } from '../../layer/filesystem.js';
+import type { FinalFilesystem, ShippedResult } from '../../layer/filesystem.js';
 import type { SecretRule } from './rule.js';
 import { BUILTIN_RULES } from './rules/index.js';
 import type { SecretsResult } from './types.js';
 
 /** One file's secret results in one layer. */
-export interface LocatedSecrets {
-  /** Path without a leading slash, as FileInfo has it. */
-  path: string;
-  layerIndex: number;
-  layerDiffId: string;
-  result: SecretsResult;
-  /** Whether this layer's copy of the file is the one the final filesystem shows. */
-  visible: boolean;
-}
+export type LocatedSecrets = ShippedResult<SecretsResult>;
 
 /** Appended to the title of a secret whose file no longer shows in the final filesystem (deleted or overwritten later): it still ships in its layer. */
 export const DELETED_SUFFIX = '(file deleted in a later layer)';
@@ -99,22 +91,7 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/**
- * The secret results of every layer, deleted files included, with each one's visibility in the
- * final filesystem: the input of secretFindings after a scan.
- */
+/** The secret results of every layer, deleted files included: the input of secretFindings after a scan. */
 export function collectSecretResults(filesystem: FinalFilesystem, diffIds: readonly string[]): LocatedSecrets[] {
-  return filesystem.allResults().flatMap((located) =>
-    located.result.kind === 'secrets'
-      ? [
-          {
-            path: located.path,
-            layerIndex: located.layerIndex,
-            layerDiffId: diffIds[located.layerIndex] ?? '',
-            result: located.result,
-            visible: filesystem.get(located.path)?.layerIndex === located.layerIndex,
-          },
-        ]
-      : [],
-  );
+  return filesystem.shippedResults('secrets', diffIds);
 }
