@@ -73,6 +73,8 @@ export interface TestClamd {
   /** tcp://127.0.0.1:PORT */
   address: string;
   port: number;
+  /** The same clamd on a Unix socket (LocalSocket), as Debian's own clamd.conf sets it up. */
+  socketPath: string;
   databaseDir: string;
   /** For tests that kill clamd the hard way; stop() still waits for it and cleans up. */
   pid: number;
@@ -98,6 +100,7 @@ export async function startClamd(options: StartClamdOptions = {}): Promise<TestC
     return {
       address: `tcp://127.0.0.1:${port}`,
       port,
+      socketPath: path.join(dir, 'clamd.sock'),
       databaseDir,
       pid: child.pid!,
       streamMaxLength: TEST_STREAM_MAX_LENGTH,
@@ -120,6 +123,7 @@ function clamdConfig(dir: string, databaseDir: string, port: number): string {
     'Foreground yes',
     `TCPSocket ${port}`,
     'TCPAddr 127.0.0.1',
+    `LocalSocket ${path.join(dir, 'clamd.sock')}`,
     `DatabaseDirectory ${databaseDir}`,
     `LogFile ${path.join(dir, 'clamd.log')}`,
     `PidFile ${path.join(dir, 'clamd.pid')}`,
