@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import type { AnalyzerInput } from '../../core/analyzer.js';
 import { cargoAuditableAnalyzer, parseAuditableJson, parseCargoAuditableBinary } from './cargo-auditable.js';
+import { goBinaryAnalyzer } from './go-buildinfo.js';
 import { writeElf } from './testdata/elf-writer.js';
 import { haveTool, run } from './testdata/tools.js';
 import { analyzerInput } from '../../../test/support/analyzer-input.js';
@@ -94,6 +95,23 @@ describe('cargo auditable', () => {
     assert.throws(() => parseAuditableJson('{"packages": [{"name": "x", "version": "1", "source": "crates.io", "kind": "dev"}]}'), /packages\.0\.kind: Invalid enum value/);
     assert.throws(() => parseAuditableJson('[]'), /\(top level\): Expected object, received array/);
     assert.deepEqual(parseAuditableJson('{"packages": [], "format": 1}'), []);
+  });
+
+  it('shares one read of an executable with the Go analyzer', async () => {
+    const section = { name: '.dep-v0', address: 0x10100, bytes: deflateSync(Buffer.from(auditableJson)) };
+    const bytes = writeElf({ bits: 32, bigEndian: true, base: 0x10000, sections: [section] });
+    let reads = 0;
+    // The collector hands every analyzer of one file the same read function.
+    const read = async (): Promise<Buffer> => {
+      reads++;
+      return bytes;
+    };
+    const input = { ...inputFor('usr/local/bin/demo', bytes), read };
+    assert.deepEqual(await goBinaryAnalyzer.analyze({ ...input }), []);
+    assert.deepEqual(await cargoAuditableAnalyzer.analyze({ ...input }), [{ kind: 'packages', ecosystem: 'cargo', packages: expectedRecords }]);
+    assert.equal(reads, 1);
+    // Another file (another read function) is read on its own.
+    assert.deepEqual(await cargoAuditableAnalyzer.analyze(inputFor('usr/local/bin/demo', bytes)), [{ kind: 'packages', ecosystem: 'cargo', packages: expectedRecords }]);
   });
 
   it('wants the same files as the other executable analyzers', () => {

@@ -21,6 +21,8 @@ const SHN_XINDEX = 0xffff;
 const MAX_SECTIONS = 1 << 16;
 const MAX_PROGRAM_HEADERS = 1 << 16;
 const MAX_SECTION_NAME = 4096;
+/** The upper 32 bits of Number.MAX_SAFE_INTEGER (2^53 - 1): a 64-bit value above it is not a safe integer. */
+const MAX_SAFE_HIGH_WORD = 0x1fffff;
 
 export interface ElfSection {
   name: string;
@@ -84,8 +86,10 @@ class FieldReader {
   /** A 64-bit field as a Number; values beyond 2^53 cannot be offsets into a real file. */
   u64(offset: number, what: string): number {
     this.check(offset, 8, what);
-    const value = this.bigEndian ? this.bytes.readBigUInt64BE(offset) : this.bytes.readBigUInt64LE(offset);
-    return value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(value);
+    // Two 32-bit halves rather than a BigInt: every section and program header has four of these.
+    const high = this.bigEndian ? this.bytes.readUInt32BE(offset) : this.bytes.readUInt32LE(offset + 4);
+    const low = this.bigEndian ? this.bytes.readUInt32BE(offset + 4) : this.bytes.readUInt32LE(offset);
+    return high > MAX_SAFE_HIGH_WORD ? Number.MAX_SAFE_INTEGER : high * 2 ** 32 + low;
   }
 
   word(bits: 32 | 64, offset: number, what: string): number {

@@ -1,7 +1,8 @@
 /**
  * What the analyzers of compiled executables share: which files may be binaries (decided from
- * the path and mode alone) and a cheap check of the first bytes before the whole file is read,
- * since most files with an execute bit in an image are shell or Python scripts.
+ * the path and mode alone), a cheap check of the first bytes before a large file is read whole
+ * (many files with an execute bit in an image are shell or Python scripts), and one read and
+ * parse of each ELF file for all of them.
  */
 import type { AnalyzerInput } from '../../core/analyzer.js';
 import type { FileInfo } from '../../core/files.js';
@@ -51,10 +52,39 @@ export async function readHead(input: AnalyzerInput, length: number): Promise<Bu
   return Buffer.concat(chunks).subarray(0, length);
 }
 
+export interface ElfExecutable {
+  bytes: Buffer;
+  elf: ElfFile;
+}
+
+/**
+ * Files up to this size are read whole at once; larger ones have their first bytes checked from
+ * the stream first. A script read whole costs less than opening a stream to learn that it is one.
+ */
+const HEAD_CHECK_SIZE = MiB;
+
+/**
+ * The ELF executable being analysed, read and parsed once for every analyzer of the file: the
+ * collector hands each analyzer of one file the same `read`, so the Go and cargo-auditable
+ * analyzers share the bytes and the parsed headers instead of reading each executable twice. An
+ * input with a read of its own (a test's) is simply read again.
+ */
+const readsInProgress = new WeakMap<AnalyzerInput['read'], Promise<ElfExecutable | undefined>>();
+
 /** The parsed ELF file, or undefined when the file is something else (a script, a PE or Mach-O file). */
-export async function readElfExecutable(input: AnalyzerInput): Promise<{ bytes: Buffer; elf: ElfFile } | undefined> {
-  if (!isElf(await readHead(input, ELF_MAGIC_LENGTH))) return undefined;
+export function readElfExecutable(input: AnalyzerInput): Promise<ElfExecutable | undefined> {
+  let executable = readsInProgress.get(input.read);
+  if (!executable) {
+    executable = loadElfExecutable(input);
+    readsInProgress.set(input.read, executable);
+  }
+  return executable;
+}
+
+async function loadElfExecutable(input: AnalyzerInput): Promise<ElfExecutable | undefined> {
+  if (input.info.size > HEAD_CHECK_SIZE && !isElf(await readHead(input, ELF_MAGIC_LENGTH))) return undefined;
   const bytes = await input.read();
+  if (!isElf(bytes)) return undefined;
   if (bytes.length > MAX_EXECUTABLE_SIZE) throw new Error(`executable is ${bytes.length} bytes, over the ${MAX_EXECUTABLE_SIZE} read from one file`);
   return { bytes, elf: parseElf(bytes) };
 }

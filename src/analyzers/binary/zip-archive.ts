@@ -4,8 +4,13 @@
  * inflates to exactly the size its header declares, so a header that understates the size
  * fails as soon as the extra bytes appear.
  */
-import yauzl from 'yauzl';
+import { createRequire } from 'node:module';
+import type * as yauzl from 'yauzl';
 import { formatBytes } from '../../layer/limits.js';
+
+// Loaded with the first archive: images without Java archives do not pay its start-up cost (~40 ms).
+const require = createRequire(import.meta.url);
+let yauzlLibrary: typeof yauzl | undefined;
 
 export interface ZipEntry {
   name: string;
@@ -50,7 +55,7 @@ export function withoutPrefix(bytes: Buffer): Buffer {
 export async function openZip(bytes: Buffer): Promise<OpenZip> {
   let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.fromBufferPromise(withoutPrefix(bytes), { lazyEntries: true, autoClose: false, decodeStrings: true, validateEntrySizes: true, strictFileNames: false });
+    zip = await (yauzlLibrary ??= require('yauzl') as typeof yauzl).fromBufferPromise(withoutPrefix(bytes), { lazyEntries: true, autoClose: false, decodeStrings: true, validateEntrySizes: true, strictFileNames: false });
   } catch (error) {
     throw new Error(`not a readable zip archive: ${(error as Error).message}`);
   }

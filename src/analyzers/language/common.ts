@@ -1,15 +1,25 @@
-import { packageFileAnalyzer as analyzerOverBytes, type PackageFileSpec as BytesSpec } from '../package-file.js';
 /**
  * What every lockfile and manifest analyzer shares: the thin FileAnalyzer adapter around a pure
  * parser, guarded decoding of JSON, YAML and TOML, and a package list that merges duplicates.
  */
-import { parse as parseTomlText } from 'smol-toml';
-import { parse as parseYamlText } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Toml from 'smol-toml';
+import type * as Yaml from 'yaml';
 import type { z } from 'zod';
+import { packageFileAnalyzer as analyzerOverBytes, type PackageFileSpec as BytesSpec } from '../package-file.js';
 import type { FileAnalyzer } from '../../core/analyzer.js';
 import type { Ecosystem, PackageRecord } from '../../core/package.js';
 
 export const MiB = 1024 * 1024;
+
+// The YAML and TOML libraries are loaded on first use, synchronously so the parsers stay plain
+// functions: most images hold no lockfile in either format, and loading both costs some 30 ms.
+const require = createRequire(import.meta.url);
+let yamlLibrary: typeof Yaml | undefined;
+let tomlLibrary: typeof Toml | undefined;
+type YamlOptions = Yaml.ParseOptions & Yaml.DocumentOptions & Yaml.SchemaOptions & Yaml.ToJSOptions;
+const parseYamlText = (text: string, options: YamlOptions): unknown => (yamlLibrary ??= require('yaml') as typeof Yaml).parse(text, options);
+const parseTomlText = (text: string): unknown => (tomlLibrary ??= require('smol-toml') as typeof Toml).parse(text);
 
 export interface PackageFileSpec extends Omit<BytesSpec, 'parse'> {
   parse(text: string, path: string): PackageRecord[];

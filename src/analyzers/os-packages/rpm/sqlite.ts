@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
 import { z } from 'zod';
 import type { PackageRecord } from '../../../core/package.js';
 import { rpmDatabaseAnalyzer, rpmPackagesFromBlobs, type RpmHeaderBlob } from './package.js';
@@ -7,6 +8,10 @@ const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 /** Header bytes 18 and 19: file format write and read versions, 2 meaning WAL. */
 const FORMAT_VERSION_OFFSETS = [18, 19] as const;
 const LEGACY_FORMAT = 1;
+
+// The native SQLite binding is loaded with the first rpmdb.sqlite, not by every scan.
+const require = createRequire(import.meta.url);
+let Database: typeof BetterSqlite3 | undefined;
 
 const packageRow = z.object({ hnum: z.number().int(), blob: z.instanceof(Buffer) });
 
@@ -21,6 +26,7 @@ export function readRpmSqliteBlobs(bytes: Buffer): RpmHeaderBlob[] {
   // the same pages. (A -wal file beside it in the image is not seen: rpm checkpoints on close.)
   const copy = Buffer.from(bytes);
   for (const offset of FORMAT_VERSION_OFFSETS) copy[offset] = LEGACY_FORMAT;
+  Database ??= require('better-sqlite3') as typeof BetterSqlite3;
   const database = new Database(copy, { readonly: true });
   try {
     const table = database.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'Packages'").get();
