@@ -6,7 +6,7 @@ import type { FileAnalyzer } from '../core/analyzer.js';
 import type { LayerAnalysis } from '../layer/analysis.js';
 
 /** Bumped when the walker's own output changes shape or meaning. */
-export const WALKER_VERSION = 1;
+export const WALKER_VERSION = 2;
 
 export interface LayerCache {
   get(key: string): Promise<LayerAnalysis | undefined>;

@@ -32,6 +32,8 @@ export class LayerCollector {
   private readonly opaqueDirs = new Set<string>();
   private readonly resultsByPath = new Map<string, LocatedResult[]>();
   private readonly analysis: Pick<LayerAnalysis, 'warnings' | 'analyzerFailures'> = { warnings: [], analyzerFailures: [] };
+  /** Hard links whose target's results come late (finishLayer): copied once they are in. */
+  private readonly lateLinks: Array<{ path: string; target: string; analyzer: string }> = [];
   private spillCount = 0;
   uncompressedSize = 0;
 
@@ -87,6 +89,10 @@ export class LayerCollector {
         this.resultsByPath.set(path, [...(this.resultsByPath.get(path) ?? []), { analyzer: analyzer.name, path, result }]);
       }
     }
+    for (const link of this.lateLinks) {
+      const copied = (this.resultsByPath.get(link.target) ?? []).filter((located) => located.analyzer === link.analyzer).map((located) => ({ ...located, path: link.path }));
+      if (copied.length > 0) this.resultsByPath.set(link.path, [...(this.resultsByPath.get(link.path) ?? []), ...copied]);
+    }
     return {
       files: [...this.files.values()],
       whiteouts: [...this.whiteouts],
@@ -134,6 +140,7 @@ export class LayerCollector {
         this.analysis.warnings.push({ file: info.path, message: `hard link to ${target}: target was not read, ${analyzer.name} skipped it` });
         continue;
       }
+      if (analyzer.finishLayer) this.lateLinks.push({ path: info.path, target, analyzer: analyzer.name });
       for (const located of targetResults) if (located.analyzer === analyzer.name) copied.push({ ...located, path: info.path });
     }
     if (copied.length > 0) this.resultsByPath.set(info.path, copied);

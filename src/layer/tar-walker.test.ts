@@ -125,6 +125,36 @@ describe('walkTarLayer', () => {
     assert.deepEqual(await readdir(tempDir), [], 'spill files are removed');
   });
 
+  it('hands results that come in at the end of the layer (finishLayer) to hard links too', async () => {
+    const seen: string[] = [];
+    const late: FileAnalyzer = {
+      name: 'test/late',
+      version: 1,
+      required: (path) => path.startsWith('app/'),
+      async analyze(input) {
+        seen.push(input.path);
+        return [];
+      },
+      async finishLayer() {
+        return seen.map((path) => ({ path, result: { kind: 'os-release' as const, source: 'late', fields: { path } } }));
+      },
+    };
+    const tarBytes = await buildTarLayer([
+      { path: 'app/', type: 'dir' },
+      { path: 'app/hello.txt', content: 'hello\n' },
+      { path: 'app/hard', type: 'link', linkname: 'app/hello.txt' },
+    ]);
+    const analysis = await walk(gzip(tarBytes), tarBytes, { analyzers: [late] });
+    assert.deepEqual(seen, ['app/hello.txt']);
+    assert.deepEqual(
+      analysis.results.map((r) => [r.analyzer, r.path, r.result.kind === 'os-release' ? r.result.fields.path : '']),
+      [
+        ['test/late', 'app/hard', 'app/hello.txt'],
+        ['test/late', 'app/hello.txt', 'app/hello.txt'],
+      ],
+    );
+  });
+
   it('reads zstd and uncompressed layers the same way', async () => {
     const tarBytes = await buildTarLayer(entries);
     const fromGzip = await walk(gzip(tarBytes), tarBytes);
