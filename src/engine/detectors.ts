@@ -2,7 +2,7 @@ import type { FileAnalyzer } from '../core/analyzer.js';
 import type { RiskFinding } from '../core/finding.js';
 import { baselineFileAnalyzers, baselineFindings, collectConfigFiles } from '../detectors/baseline/index.js';
 import { historyFindings } from '../detectors/history/index.js';
-import { collectMalwareResults, malwareFindings, unscannedFiles, type MalwareFinding, type UnscannedFile } from '../detectors/malware/findings.js';
+import { collectMalwareResults, malwareFindings, oversizedCandidates, unscannedFiles, type MalwareFinding, type UnscannedFile } from '../detectors/malware/findings.js';
 import type { MalwareAnalyzer } from '../detectors/malware/analyzer.js';
 import { collectSecretResults, createSecretAnalyzer, secretFindings, type SecretAnalyzerOptions } from '../detectors/secrets/index.js';
 import type { ImageScan } from './scan.js';
@@ -69,7 +69,16 @@ export function createDetectors(settings: DetectorSettings): Detectors {
         : [];
       const history = settings.scanners.has('history') ? historyFindings(scan.metadata.history, settings.enabledChecks) : [];
       const malwareResults = settings.malware ? collectMalwareResults(scan.filesystem, diffIds) : [];
-      return { secrets: wantSecrets ? secrets : [], baseline, history, malware: malwareFindings(malwareResults), malwareUnscanned: unscannedFiles(malwareResults) };
+      const malwareUnscanned = settings.malware
+        ? [
+            ...unscannedFiles(malwareResults),
+            ...oversizedCandidates(
+              scan.layers.map((layer) => ({ index: layer.descriptor.index, files: layer.analysis.files })),
+              settings.malware.maxFileSize,
+            ),
+          ]
+        : [];
+      return { secrets: wantSecrets ? secrets : [], baseline, history, malware: malwareFindings(malwareResults), malwareUnscanned };
     },
   };
 }
