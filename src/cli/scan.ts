@@ -103,12 +103,14 @@ export function scanCommand(): Command {
 export async function runScan(target: string, flags: ScanFlags): Promise<number> {
   const scanners = new Set(flags.scanners);
   const config = await loadConfig(flags.config);
-  const workDir = await mkdtemp(join(tmpdir(), 'customs-malware-'));
+  let workDir: string | undefined;
   let verdicts: VerdictStore | undefined;
   let malware: MalwareSetup | undefined;
   let db: VulnDb | undefined;
   try {
     if (scanners.has('malware')) {
+      // clamscan stages the files of a layer here.
+      workDir = await mkdtemp(join(tmpdir(), 'customs-malware-'));
       verdicts = flags.cache ? new SqliteVerdictStore(flags.cacheDir ?? defaultCacheDir()) : new MemoryVerdictStore();
       malware = await setUpMalwareScanning(malwareSettings(flags, config, verdicts, workDir));
     }
@@ -193,7 +195,7 @@ export async function runScan(target: string, flags: ScanFlags): Promise<number>
     db?.close();
     await malware?.analyzer.close();
     verdicts?.close();
-    await rm(workDir, { recursive: true, force: true });
+    if (workDir) await rm(workDir, { recursive: true, force: true });
   }
 }
 
